@@ -1,0 +1,89 @@
+/*
+ * Command metadata: what Redis 7.0 keeps in its command JSON files, declared next to each
+ * handler. COMMAND, COMMAND INFO/DOCS/COUNT/LIST/GETKEYS and the dispatcher's gates all read it.
+ */
+
+import type { Ctx } from './context.js';
+
+/** Command flags, spelled as COMMAND INFO reports them (lowercase). */
+export type CommandFlag =
+  | 'write' | 'readonly' | 'denyoom' | 'module' | 'admin' | 'pubsub' | 'noscript' | 'blocking'
+  | 'loading' | 'stale' | 'skip_monitor' | 'skip_slowlog' | 'asking' | 'fast' | 'no_auth'
+  | 'may_replicate' | 'sentinel' | 'only_sentinel' | 'no_mandatory_keys' | 'protected'
+  | 'no_async_loading' | 'no_multi' | 'movablekeys' | 'allow_busy';
+
+/** Key-spec flags (COMMAND INFO / DOCS spelling). */
+export type KeySpecFlag =
+  | 'RO' | 'RW' | 'OW' | 'RM' | 'access' | 'update' | 'insert' | 'delete' | 'not_key'
+  | 'incomplete' | 'variable_flags';
+
+export type BeginSearch = { index: number } | { keyword: string; startfrom: number };
+export type FindKeys =
+  | { range: { lastkey: number; step: number; limit: number } }
+  | { keynum: { keynumidx: number; firstkey: number; step: number } };
+
+export interface KeySpec {
+  flags: readonly KeySpecFlag[];
+  begin: BeginSearch;
+  find: FindKeys;
+  notes?: string;
+}
+
+/** COMMAND DOCS argument description. */
+export interface ArgSpec {
+  name: string;
+  type: 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
+  token?: string;
+  optional?: boolean;
+  multiple?: boolean;
+  multiple_token?: boolean;
+  since?: string;
+  key_spec_index?: number;
+  value?: string;
+  arguments?: readonly ArgSpec[];
+}
+
+export type Handler = (c: Ctx, argv: string[]) => void;
+
+export interface CommandSpec {
+  /** Lowercase name, e.g. 'get', or the subcommand's own name, e.g. 'list' under 'client'. */
+  name: string;
+  /** Redis arity: positive = exact argc, negative = minimum argc. */
+  arity: number;
+  flags: readonly CommandFlag[];
+  /** Explicit ACL categories without '@' (implicit ones are derived from flags). */
+  acl?: readonly string[];
+  keySpecs?: readonly KeySpec[];
+  group: string;
+  since: string;
+  summary: string;
+  complexity?: string;
+  docFlags?: readonly ('deprecated' | 'syscmd')[];
+  deprecatedSince?: string;
+  replacedBy?: string;
+  history?: ReadonlyArray<readonly [string, string]>;
+  args?: readonly ArgSpec[];
+  /** For commands whose key positions depend on the arguments (movablekeys). */
+  getKeys?: (argv: readonly string[]) => number[];
+  subcommands?: readonly CommandSpec[];
+  /** Absent for container commands (dispatched to a subcommand). */
+  handler?: Handler;
+}
+
+/* ---- Helpers to declare key specs tersely ---------------------------------------------- */
+
+/** Keys from `index` to `lastkey` (0 = just one; -1 = to the end) stepping `step`. */
+export function keyRange(
+  flags: readonly KeySpecFlag[],
+  index: number,
+  lastkey = 0,
+  step = 1,
+  limit = 0,
+): KeySpec {
+  return { flags, begin: { index }, find: { range: { lastkey, step, limit } } };
+}
+
+/** A key count at `index`, keys following it. */
+export function keyNum(flags: readonly KeySpecFlag[], index: number, keynumidx = 0, firstkey = 1, step = 1): KeySpec {
+  return { flags, begin: { index }, find: { keynum: { keynumidx, firstkey, step } } };
+}

@@ -1,0 +1,518 @@
+/*
+ * The engine: one event loop runs every command.
+ *
+ * A command arrives from a client's parser (onCommand), goes through the gates of Redis's
+ * processCommand in the same order (lookup, arity, protected commands, auth, no-multi, loading,
+ * client pause), then call() runs the handler synchronously with a context object, times it,
+ * updates the command's statistics and applies the effects the handler recorded. Replies
+ * accumulate in each client's ReplyWriter; the first reply of a tick schedules beforeSleep()
+ * with setImmediate, which runs the fast expiry cycle and then flushes every pending client's
+ * output in one socket write each. serverCron runs `hz` times a second for the slow work
+ * (active expiry, client timeouts, ops/sec samples, incremental rehash).
+ */
+
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import { Keyspace, type Db, type KeyspaceHooks } from '../keyspace/db.js';
+import { ActiveExpire } from '../keyspace/expire-cycle.js';
+import { NOTIFY_EXPIRED, NOTIFY_GENERIC, parseNotifyFlags, NOTIFY_KEYSPACE, NOTIFY_KEYEVENT } from '../keyspace/notify.js';
+import { Connection } from '../net/connection.js';
+import { Listener } from '../net/listener.js';
+import * as E from '../protocol/errors.js';
+import type { ServerLogger, LogLevel } from '../util/log.js';
+import { COMMANDS } from '../commands/table.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { Client } from './client.js';
+import { CallContext } from './call-context.js';
+import { Ports } from './ports.js';
+import {
+  Registry, type Command, F_NO_AUTH, F_NO_MULTI, F_PROTECTED, F_LOADING, F_WRITE, F_MAY_REPLICATE,
+} from './registry.js';
+import { Stats } from './stats.js';
+import { checkOutputLimits, parseOutputLimits, type OutputLimitClass, type OutputLimits } from './output-limits.js';
+
+export const NODIS_VERSION = '0.1.0';
+export const REDIS_VERSION = '7.0.15';
+
+export interface EngineOptions {
+  config: Config;
+  logger: ServerLogger;
+  /** Called when SHUTDOWN (or a signal) finished closing the server. */
+  onShutdown?: () => void;
+  configFile?: string;
+  /** Port from the embedding API, overriding the config; 0 = any free port. */
+  port?: number;
+}
+
+export class Engine implements KeyspaceHooks {
+  readonly config: Config;
+  readonly logger: ServerLogger;
+  readonly registry = new Registry(COMMANDS);
+  readonly ks: Keyspace;
+  readonly stats = new Stats();
+  readonly clients = new Map<number, Client>();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startTime = Date.now();
+  readonly listener: Listener;
+  readonly ports: Ports;
+  readonly configFile: string;
+  private readonly ctx: CallContext;
+  private readonly activeExpire: ActiveExpire;
+  private nextClientId = 1;
+  private pending: Client[] = [];
+  private sleepScheduled = false;
+  private cronTimer: NodeJS.Timeout | null = null;
+  private closing: Promise<void> | null = null;
+  private readonly onShutdown: (() => void) | undefined;
+  private readonly portOverride: number | undefined;
+
+  /* Cached config (updated by onChange hooks). */
+  authRequired = false;
+  loading = false;
+  activeExpireEnabled = true;
+  notifyFlags = 0;
+  hz = 10;
+  outputLimits: OutputLimits = parseOutputLimits('');
+  pauseUntil = 0;
+  pauseMode: 'all' | 'write' | null = null;
+  private pausedClients: Client[] = [];
+  /** Monotonic count of changes since the last save (server.dirty). */
+  dirty = 0;
+  cronLoops = 0;
+
+  constructor(opts: EngineOptions) {
+    this.config = opts.config;
+    this.logger = opts.logger;
+    this.onShutdown = opts.onShutdown;
+    this.configFile = opts.configFile ?? '';
+    this.portOverride = opts.port;
+    this.ks = new Keyspace(this.config.getNum('databases'), this);
+    this.activeExpire = new ActiveExpire(this.ks.dbs, this.ks.stats);
+    this.ports = new Ports(this);
+    this.ctx = new CallContext(this);
+    this.listener = new Listener((s, unixPath) => this.accept(s, unixPath));
+    this.watchConfig();
+  }
+
+  private watchConfig(): void {
+    const c = this.config;
+    const refresh = (): null => {
+      this.authRequired = c.getStr('requirepass') !== '';
+      this.activeExpireEnabled = true;
+      this.notifyFlags = parseNotifyFlags(c.getStr('notify-keyspace-events'));
+      this.outputLimits = parseOutputLimits(c.getStr('client-output-buffer-limit'));
+      this.parserLimits.protoMaxBulkLen = c.getNum('proto-max-bulk-len');
+      this.parserLimits.clientQueryBufferLimit = c.getNum('client-query-buffer-limit');
+      const hz = c.getNum('hz');
+      if (hz !== this.hz) {
+        this.hz = hz;
+        if (this.cronTimer) this.startCron();
+      }
+      return null;
+    };
+    for (const name of ['requirepass', 'notify-keyspace-events', 'hz', 'proto-max-bulk-len', 'client-query-buffer-limit',
+      'client-output-buffer-limit']) {
+      c.onChange(name, refresh);
+    }
+    c.onChange('loglevel', () => {
+      this.logger.setLevel(c.getStr('loglevel') as LogLevel);
+      return null;
+    });
+    refresh();
+  }
+
+  log(level: LogLevel, msg: string): void {
+    this.logger.log(level, msg);
+  }
+
+  /* ---- lifecycle ------------------------------------------------------------------------ */
+
+  async start(): Promise<number> {
+    const c = this.config;
+    await this.listener.listen({
+      port: this.portOverride ?? c.getNum('port'),
+      anyPort: this.portOverride === 0,
+      bind: c.getStr('bind').split(' ').filter((s) => s !== ''),
+      backlog: c.getNum('tcp-backlog'),
+      unixSocket: c.getStr('unixsocket'),
+      unixSocketPerm: parseInt(c.getStr('unixsocketperm') || '0', 8) || 0,
+    });
+    this.startCron();
+    this.log(
+      'notice',
+      `nodis ${NODIS_VERSION} (Redis ${REDIS_VERSION} compatible) started, pid=${process.pid}, ` +
+        `port=${this.listener.port}, config=${this.configFile || '(none)'}`,
+    );
+    this.log('notice', 'Ready to accept connections');
+    return this.listener.port;
+  }
+
+  private startCron(): void {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.cronTimer = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / this.hz)));
+    this.cronTimer.unref?.();
+  }
+
+  /** Stop listening, close every client, stop timers. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = (async () => {
+      if (this.cronTimer) clearInterval(this.cronTimer);
+      this.cronTimer = null;
+      this.flushPending();
+      for (const c of [...this.clients.values()]) c.conn.destroy();
+      await this.listener.close();
+      this.logger.flush();
+      this.onShutdown?.();
+    })();
+    return this.closing;
+  }
+
+  /* ---- connections ---------------------------------------------------------------------- */
+
+  private accept(socket: Socket, unixPath: string | null): void {
+    const conn = new Connection(socket, this.parserLimits, unixPath, this.stats);
+    this.stats.totalConnections++;
+    const maxclients = this.config.getNum('maxclients');
+    if (this.clients.size >= maxclients) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (!conn.isLoopback && this.protectedModeDenies()) {
+      this.stats.rejectedConnections++;
+      socket.end(`-${PROTECTED_MODE_MESSAGE}\r\n`);
+      return;
+    }
+    const keepalive = this.config.getNum('tcp-keepalive');
+    if (keepalive > 0 && !conn.isUnix) socket.setKeepAlive(true, keepalive * 1000);
+    const client = new Client(this.nextClientId++, conn, this, Date.now());
+    this.clients.set(client.id, client);
+    conn.start(client);
+  }
+
+  private protectedModeDenies(): boolean {
+    const c = this.config;
+    if (!c.getBool('protected-mode') || this.authRequired) return false;
+    const binds = c.getStr('bind').split(' ').filter((s) => s !== '');
+    return binds.length === 0 || binds.every((b) => b === '*' || b === '-::*' || b === '::*');
+  }
+
+  /** Parser limits, shared by every connection's parser and kept current by config hooks. */
+  readonly parserLimits = { protoMaxBulkLen: 512 * 1024 * 1024, clientQueryBufferLimit: 1024 * 1024 * 1024 };
+
+  freeClient(c: Client): void {
+    if (c.closed) return;
+    c.closed = true;
+    this.clients.delete(c.id);
+    c.writer.discard();
+  }
+
+  protocolError(c: Client, message: string): void {
+    this.log('verbose', `Protocol error (${message}) from client: id=${c.id} addr=${c.conn.addr}`);
+    c.writer.suppressed = false;
+    c.writer.error(`ERR ${message}`);
+    c.closeAfter = true;
+    this.schedule(c);
+  }
+
+  queryBufferLimit(c: Client): void {
+    this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.conn.addr}`);
+    this.stats.clientQbufLimitDisconnections++;
+    c.conn.destroy();
+  }
+
+  /** Queue a client for the end-of-tick flush. */
+  schedule(c: Client): void {
+    if (!c.pendingWrite) {
+      c.pendingWrite = true;
+      this.pending.push(c);
+    }
+    if (!this.sleepScheduled) {
+      this.sleepScheduled = true;
+      setImmediate(this.beforeSleep);
+    }
+  }
+
+  /* ---- dispatch ------------------------------------------------------------------------- */
+
+  /** Returns false to make the parser stop consuming this client's input (pause/block). */
+  processCommand(c: Client, argv: string[]): boolean {
+    if (c.closed || c.closeAfter || c.killed) return false;
+    const now = Date.now();
+    c.lastInteraction = now;
+    this.schedule(c);
+    const cmd = this.registry.lookup(argv);
+    if (cmd === undefined || cmd.spec.handler === undefined && cmd.subcommands === null) {
+      const base = this.registry.base(argv[0] ?? '');
+      this.reject(c, null, base && base.subcommands
+        ? E.unknownSubcommand(argv[1] ?? '', argv[0] ?? '')
+        : E.unknownCommand(argv[0] ?? '', argv.slice(1)));
+      return true;
+    }
+    const arity = cmd.spec.arity;
+    if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
+      this.reject(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
+      return true;
+    }
+    const flags = cmd.flagBits;
+    if (flags & F_PROTECTED) {
+      const mode = this.config.getStr('enable-debug-command');
+      if (mode === 'no' || (mode === 'local' && !c.isLocal)) {
+        this.reject(c, cmd,
+          'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", ' +
+          'you can run it from a local connection, otherwise you need to set this option in the ' +
+          'configuration file, and then restart the server.');
+        return true;
+      }
+    }
+    if (!c.authenticated && !(flags & F_NO_AUTH)) {
+      this.reject(c, cmd, E.NOAUTH);
+      return true;
+    }
+    if (c.inMulti && flags & F_NO_MULTI) {
+      this.reject(c, cmd, 'ERR Command not allowed inside a transaction');
+      return true;
+    }
+    if (this.loading && !(flags & F_LOADING)) {
+      this.reject(c, cmd, 'LOADING Redis is loading the dataset in memory');
+      return true;
+    }
+    if (this.pauseMode !== null && this.isPausedFor(flags)) {
+      if (now < this.pauseUntil) {
+        c.paused = true;
+        c.pausedArgv = argv;
+        this.pausedClients.push(c);
+        return false;
+      }
+      this.unpause();
+    }
+    this.call(c, cmd, argv, now);
+    if (c.closeAfter || c.killed) return false;
+    return true;
+  }
+
+  private isPausedFor(flags: number): boolean {
+    if (this.pauseMode === 'all') return true;
+    return (flags & (F_WRITE | F_MAY_REPLICATE)) !== 0;
+  }
+
+  /** rejectCommand: an error reply for a command that did not run. */
+  private reject(c: Client, cmd: Command | null, message: string): void {
+    if (cmd) cmd.rejectedCalls++;
+    this.stats.rejectedCalls++;
+    const w = c.writer;
+    const saved = w.suppressed;
+    w.suppressed = c.replyMode === 'off' || c.skipNext;
+    w.error(message);
+    w.suppressed = saved;
+    this.afterReplyMode(c);
+  }
+
+  /** Run a command: the handler, statistics and effects. */
+  call(c: Client, cmd: Command, argv: string[], now: number): void {
+    const handler = cmd.spec.handler;
+    if (handler === undefined) return;
+    this.ks.setTime(now);
+    const w = c.writer;
+    w.resp = c.resp;
+    w.suppressed = c.replyMode === 'off' || c.skipNext;
+    const errorsBefore = this.stats.errorReplies;
+    const dirtyBefore = this.dirty;
+    const dbIndex = c.dbIndex;
+    const ctx = this.ctx;
+    ctx.begin(c, cmd, 0);
+    const t0 = performance.now();
+    try {
+      handler(ctx, argv);
+    } catch (e) {
+      this.log('warning', `Error while executing '${cmd.fullName}': ${(e as Error).stack ?? e}`);
+      w.error(`ERR internal error: ${(e as Error).message}`);
+    }
+    const us = (performance.now() - t0) * 1000;
+    const propagateAs = ctx.end();
+    if (this.dirty !== dirtyBefore && propagateAs !== null) this.propagate(dbIndex, propagateAs ?? argv);
+    cmd.calls++;
+    cmd.usec += us;
+    this.stats.totalCommands++;
+    if (this.stats.errorReplies !== errorsBefore) cmd.failedCalls++;
+    c.lastCmd = cmd;
+    w.suppressed = false;
+    this.afterReplyMode(c);
+  }
+
+  private afterReplyMode(c: Client): void {
+    if (c.skipNext) c.skipNext = false;
+    if (c.replyMode === 'skip') {
+      c.skipNext = true;
+      c.replyMode = 'on';
+    }
+  }
+
+  /** Count an error reply in errorstats (by its first word). */
+  countError(message: string): void {
+    this.stats.countError(message);
+  }
+
+  /* ---- effects (called through CallContext) --------------------------------------------- */
+
+  /** KeyspaceHooks: a key expired (lazily or actively). */
+  expired(db: Db, key: string): void {
+    this.propagate(db.id, ['DEL', key]);
+    this.notify(NOTIFY_EXPIRED, 'expired', key, db.id);
+    this.signalModifiedKey(db, key);
+  }
+
+  /** A key's value changed: WATCH and client-side caching hook in here. */
+  signalModifiedKey(_db: Db, _key: string): void {
+    /* No watchers or tracking tables exist until transactions and tracking land. */
+  }
+
+  /**
+   * notifyKeyspaceEvent: publish `__keyspace@db__:key` / `__keyevent@db__:event` when the
+   * class is enabled in notify-keyspace-events.
+   */
+  notify(type: number, event: string, key: string, dbid: number): void {
+    const flags = this.notifyFlags;
+    if (!(flags & type)) return;
+    if (flags & NOTIFY_KEYSPACE) this.publish(`__keyspace@${dbid}__:${key}`, event);
+    if (flags & NOTIFY_KEYEVENT) this.publish(`__keyevent@${dbid}__:${event}`, key);
+  }
+
+  /** Deliver a pub/sub message; returns receivers. No subscribers exist before pub/sub lands. */
+  publish(_channel: string, _message: string): number {
+    return 0;
+  }
+
+  /** Feed a command to the AOF and replicas (neither exists yet: counted only). */
+  propagate(_dbid: number, _argv: string[]): void {
+    this.stats.propagated++;
+  }
+
+  /* ---- pause ------------------------------------------------------------------------------ */
+
+  pause(untilMs: number, mode: 'all' | 'write'): void {
+    if (this.pauseMode === 'all' && mode === 'write' && untilMs <= this.pauseUntil) return;
+    this.pauseMode = this.pauseMode === 'all' && untilMs <= this.pauseUntil ? 'all' : mode;
+    this.pauseUntil = Math.max(untilMs, this.pauseMode === mode ? untilMs : this.pauseUntil);
+  }
+
+  unpause(): void {
+    this.pauseMode = null;
+    this.pauseUntil = 0;
+    const list = this.pausedClients;
+    this.pausedClients = [];
+    for (const c of list) {
+      c.paused = false;
+      const argv = c.pausedArgv;
+      c.pausedArgv = null;
+      if (c.closed) continue;
+      if (argv === null || this.processCommand(c, argv)) c.conn.parser.resume();
+    }
+  }
+
+  /* ---- the end of a tick ---------------------------------------------------------------- */
+
+  private readonly beforeSleep = (): void => {
+    this.sleepScheduled = false;
+    if (this.activeExpireEnabled && !this.ks.isReplica) {
+      this.ks.setTime(Date.now());
+      this.activeExpire.run('fast', this.hz, this.config.getNum('active-expire-effort'), this.ks.now);
+    }
+    this.flushPending();
+  };
+
+  private flushPending(): void {
+    const list = this.pending;
+    if (list.length === 0) return;
+    this.pending = [];
+    for (const c of list) {
+      c.pendingWrite = false;
+      if (c.closed) continue;
+      const chunks = c.writer.take();
+      if (chunks) c.conn.write(chunks);
+      if (c.killed) {
+        c.conn.destroy();
+        continue;
+      }
+      if (c.closeAfter) {
+        c.conn.closeAfterWrite();
+        continue;
+      }
+      const limit = this.outputLimits[this.outputLimitClass(c)];
+      if (limit.hard === 0 && limit.soft === 0) continue;
+      const reason = checkOutputLimits(c, limit, Date.now());
+      if (reason !== null) {
+        this.log('warning', `Client ${this.ports.clientInfoLine(c)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+        this.stats.clientOutputBufferLimitDisconnections++;
+        c.conn.destroy();
+      }
+    }
+  }
+
+  private outputLimitClass(_c: Client): OutputLimitClass {
+    return 'normal';
+  }
+
+  /* ---- serverCron ------------------------------------------------------------------------- */
+
+  private serverCron(): void {
+    const now = Date.now();
+    this.ks.setTime(now);
+    this.cronLoops++;
+    this.stats.sampleOps(now);
+    if (this.activeExpireEnabled && !this.ks.isReplica) {
+      this.activeExpire.run('slow', this.hz, this.config.getNum('active-expire-effort'), now);
+    }
+    for (const db of this.ks.dbs) {
+      db.dict.rehashStep(1000);
+      db.expires.rehashStep(1000);
+    }
+    this.clientsCron(now);
+    if (this.pauseMode !== null && now >= this.pauseUntil) this.unpause();
+    this.stats.trackMemory();
+  }
+
+  private clientsCron(now: number): void {
+    const timeout = this.config.getNum('timeout');
+    if (timeout <= 0) return;
+    for (const c of this.clients.values()) {
+      if (c.paused) continue;
+      if (now - c.lastInteraction > timeout * 1000) {
+        this.log('verbose', 'Closing idle client');
+        c.conn.destroy();
+      }
+    }
+  }
+
+  /* ---- services used by ports ------------------------------------------------------------ */
+
+  flushAll(): number {
+    let removed = 0;
+    for (const db of this.ks.dbs) removed += db.flush();
+    return removed;
+  }
+
+  commandLookup(argv: readonly string[]): CommandSpec | null {
+    return this.registry.lookup(argv)?.spec ?? null;
+  }
+
+  setDebugActiveExpire(on: boolean): void {
+    this.activeExpireEnabled = on;
+  }
+}
+
+const PROTECTED_MODE_MESSAGE =
+  'DENIED Redis is running in protected mode because protected mode is enabled and no password ' +
+  'is set for the default user. In this mode connections are only accepted from the loopback ' +
+  'interface. If you want to connect from external computers to Redis you may adopt one of the ' +
+  'following solutions: 1) Just disable protected mode sending the command \'CONFIG SET ' +
+  'protected-mode no\' from the loopback interface by connecting to Redis from the same host ' +
+  'the server is running, however MAKE SURE Redis is not publicly accessible from internet if ' +
+  'you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just ' +
+  'disable the protected mode by editing the Redis configuration file, and setting the ' +
+  'protected mode option to \'no\', and then restarting the server. 3) If you started the ' +
+  'server manually just for testing, restart it with the \'--protected-mode no\' option. 4) ' +
+  'Set up an authentication password for the default user. NOTE: You only need to do one of ' +
+  'the above things in order for the server to start accepting connections from the outside.';

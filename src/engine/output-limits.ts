@@ -1,0 +1,58 @@
+/*
+ * client-output-buffer-limit: per client class a hard limit (close at once when the pending
+ * output exceeds it) and a soft limit (close when it stays above it for `seconds`). Pending
+ * output is what the reply writer holds plus what the socket has not sent yet.
+ */
+
+import type { Client } from './client.js';
+
+export type OutputLimitClass = 'normal' | 'replica' | 'pubsub';
+
+export interface Limit {
+  hard: number;
+  soft: number;
+  seconds: number;
+}
+
+export type OutputLimits = Record<OutputLimitClass, Limit>;
+
+/** Parse the `client-output-buffer-limit` value as CONFIG GET formats it (class hard soft secs ...). */
+export function parseOutputLimits(text: string): OutputLimits {
+  const limits: OutputLimits = {
+    normal: { hard: 0, soft: 0, seconds: 0 },
+    replica: { hard: 0, soft: 0, seconds: 0 },
+    pubsub: { hard: 0, soft: 0, seconds: 0 },
+  };
+  const parts = text.split(/\s+/).filter((s) => s !== '');
+  for (let i = 0; i + 3 < parts.length; i += 4) {
+    const cls = parts[i] === 'slave' ? 'replica' : (parts[i] as OutputLimitClass);
+    if (!(cls in limits)) continue;
+    limits[cls] = { hard: Number(parts[i + 1]), soft: Number(parts[i + 2]), seconds: Number(parts[i + 3]) };
+  }
+  return limits;
+}
+
+/** Pending output bytes of a client (CLIENT LIST omem). */
+export function pendingOutput(c: Client): number {
+  return c.writer.pendingBytes + c.conn.pendingBytes;
+}
+
+/**
+ * Check a client against its class's limits; returns 'hard' or 'soft' when it must be closed,
+ * null otherwise (and tracks when the soft limit was first exceeded).
+ */
+export function checkOutputLimits(c: Client, limit: Limit, now: number): 'hard' | 'soft' | null {
+  if (limit.hard === 0 && limit.soft === 0) return null;
+  const used = pendingOutput(c);
+  if (limit.hard && used >= limit.hard) return 'hard';
+  if (limit.soft && used >= limit.soft) {
+    if (c.obufSoftLimitSince === 0) {
+      c.obufSoftLimitSince = now;
+      return null;
+    }
+    if (now - c.obufSoftLimitSince > limit.seconds * 1000) return 'soft';
+    return null;
+  }
+  c.obufSoftLimitSince = 0;
+  return null;
+}

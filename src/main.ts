@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/*
+ * nodis-server [config-file] [--directive value ...]: the command line, as redis-server's.
+ * SIGTERM and SIGINT shut down gracefully.
+ */
+
+import { parseServerArgs } from './config/argv.js';
+import { startServer } from './server.js';
+import { NODIS_VERSION, REDIS_VERSION } from './engine/engine.js';
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseServerArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  if (args.version) {
+    process.stdout.write(`nodis v=${NODIS_VERSION} (Redis ${REDIS_VERSION} compatible) node=${process.version}\n`);
+    return;
+  }
+  if (args.help) {
+    process.stdout.write(args.helpText ?? '');
+    return;
+  }
+  let server;
+  try {
+    const stdinText = args.stdin ? await readStdin() : undefined;
+    server = await startServer({
+      configFile: args.configFile,
+      configText: args.configText,
+      stdinText,
+      onShutdown: () => process.exit(0),
+    });
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const stop = (sig: string): void => {
+    server.engine.log('warning', `Received ${sig} scheduling shutdown...`);
+    void server.close();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('latin1');
+    process.stdin.on('data', (d) => (text += d));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
+}
+
+void main();

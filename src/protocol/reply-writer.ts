@@ -1,0 +1,234 @@
+/*
+ * Reply writer: RESP2 and RESP3 encoding into a per-client output buffer.
+ *
+ * Every reply a command produces is appended to one reusable `Buffer` (16 KiB); when it fills,
+ * the used part is copied out into a list of finished chunks and writing continues at offset 0.
+ * Bulk payloads larger than the buffer skip the copy and become chunks of their own. The engine
+ * drains the chunks once per event-loop tick (`take()`), so a pipeline of 16 GETs costs one
+ * socket write, not sixteen. Strings are latin1 (one char per byte), so `write(s, 'latin1')`
+ * copies them without any UTF-8 work.
+ *
+ * The same calls serve both protocols: `nullBulk()` is `$-1` in RESP2 and `_` in RESP3,
+ * `map(n)` is `*2n` in RESP2 and `%n` in RESP3, and so on, exactly as Redis's addReply* family.
+ * `suppressed` implements CLIENT REPLY OFF/SKIP: nothing is appended while it is set.
+ */
+
+const DEFAULT_SIZE = 16 * 1024;
+const BIG = 4 * 1024;
+
+export type RespVersion = 2 | 3;
+
+export class ReplyWriter {
+  resp: RespVersion = 2;
+  /** Set by CLIENT REPLY OFF / SKIP; replies are dropped while true. */
+  suppressed = false;
+  /** Called for every error reply (the text after '-'), for error statistics. */
+  onError: ((message: string) => void) | null = null;
+
+  private buf: Buffer = Buffer.allocUnsafe(DEFAULT_SIZE);
+  private pos = 0;
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+
+  /** Bytes waiting in this writer (not yet handed to the socket). */
+  get pendingBytes(): number {
+    return this.chunkBytes + this.pos;
+  }
+
+  /** Number of buffered reply chunks besides the open buffer (CLIENT LIST `oll`). */
+  get chunkCount(): number {
+    return this.chunks.length;
+  }
+
+  /** The size of the reusable buffer (CLIENT LIST `rbs`). */
+  get bufferSize(): number {
+    return this.buf.length;
+  }
+
+  /** Everything written since the last take(), or null when there is nothing. */
+  take(): Buffer[] | null {
+    if (this.pos === 0 && this.chunks.length === 0) return null;
+    this.spill();
+    const out = this.chunks;
+    this.chunks = [];
+    this.chunkBytes = 0;
+    return out;
+  }
+
+  /** Drop everything not yet taken (used when a client is being closed). */
+  discard(): void {
+    this.pos = 0;
+    this.chunks = [];
+    this.chunkBytes = 0;
+  }
+
+  private spill(): void {
+    if (this.pos === 0) return;
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    this.chunks.push(out);
+    this.chunkBytes += this.pos;
+    this.pos = 0;
+  }
+
+  private room(n: number): void {
+    if (this.pos + n > this.buf.length) this.spill();
+  }
+
+  /** Append a latin1 string that is known to fit in the buffer after room(). */
+  private put(s: string): void {
+    this.pos += this.buf.write(s, this.pos, 'latin1');
+  }
+
+  /** Append raw protocol text (already encoded). */
+  raw(s: string): void {
+    if (this.suppressed) return;
+    if (s.length > BIG) {
+      this.spill();
+      const b = Buffer.from(s, 'latin1');
+      this.chunks.push(b);
+      this.chunkBytes += b.length;
+      return;
+    }
+    this.room(s.length);
+    this.put(s);
+  }
+
+  rawBuffer(b: Buffer): void {
+    if (this.suppressed) return;
+    if (b.length > BIG) {
+      this.spill();
+      const copy = Buffer.from(b);
+      this.chunks.push(copy);
+      this.chunkBytes += copy.length;
+      return;
+    }
+    this.room(b.length);
+    b.copy(this.buf, this.pos);
+    this.pos += b.length;
+  }
+
+  ok(): void {
+    this.raw('+OK\r\n');
+  }
+
+  simple(s: string): void {
+    this.raw('+' + s + '\r\n');
+  }
+
+  /**
+   * An error reply. `message` is the whole text after '-', e.g. "ERR syntax error" or
+   * "WRONGTYPE Operation against a key holding the wrong kind of value". Newlines are replaced
+   * by spaces as Redis does, so the reply stays one line.
+   */
+  error(message: string): void {
+    let m = message;
+    if (m.indexOf('\r') !== -1 || m.indexOf('\n') !== -1) m = m.replace(/[\r\n]/g, ' ');
+    this.onError?.(m);
+    this.raw('-' + m + '\r\n');
+  }
+
+  integer(n: number | bigint): void {
+    this.raw(':' + n + '\r\n');
+  }
+
+  /** Bulk string (latin1) or a Buffer; null gives the null reply of the protocol. */
+  bulk(s: string | Buffer | null | undefined): void {
+    if (s === null || s === undefined) {
+      this.nullBulk();
+      return;
+    }
+    if (typeof s !== 'string') {
+      this.raw('$' + s.length + '\r\n');
+      this.rawBuffer(s);
+      this.raw('\r\n');
+      return;
+    }
+    if (this.suppressed) return;
+    const len = s.length;
+    if (len > BIG) {
+      this.raw('$' + len + '\r\n');
+      this.raw(s);
+      this.raw('\r\n');
+      return;
+    }
+    this.room(len + 16);
+    this.put('$' + len + '\r\n');
+    this.put(s);
+    this.buf[this.pos++] = 13;
+    this.buf[this.pos++] = 10;
+  }
+
+  /** Bulk reply of an integer value formatted as text (e.g. a counter returned as a string). */
+  bulkNumber(n: number | bigint): void {
+    this.bulk(String(n));
+  }
+
+  /** Null bulk string: `$-1` (RESP2) or `_` (RESP3). */
+  nullBulk(): void {
+    this.raw(this.resp === 2 ? '$-1\r\n' : '_\r\n');
+  }
+
+  /** Null array: `*-1` (RESP2) or `_` (RESP3). */
+  nullArray(): void {
+    this.raw(this.resp === 2 ? '*-1\r\n' : '_\r\n');
+  }
+
+  array(n: number): void {
+    this.raw('*' + n + '\r\n');
+  }
+
+  /** A map of n pairs: `*2n` (RESP2) or `%n` (RESP3). */
+  map(n: number): void {
+    this.raw(this.resp === 2 ? '*' + n * 2 + '\r\n' : '%' + n + '\r\n');
+  }
+
+  /** A set of n elements: `*n` (RESP2) or `~n` (RESP3). */
+  set(n: number): void {
+    this.raw(this.resp === 2 ? '*' + n + '\r\n' : '~' + n + '\r\n');
+  }
+
+  /** A push message of n elements: `*n` (RESP2) or `>n` (RESP3). */
+  push(n: number): void {
+    this.raw(this.resp === 2 ? '*' + n + '\r\n' : '>' + n + '\r\n');
+  }
+
+  /** Boolean: `:1`/`:0` (RESP2) or `#t`/`#f` (RESP3). */
+  bool(b: boolean): void {
+    if (this.resp === 2) this.raw(b ? ':1\r\n' : ':0\r\n');
+    else this.raw(b ? '#t\r\n' : '#f\r\n');
+  }
+
+  /** Double formatted by the caller-provided text (Redis uses %.17g): bulk in RESP2, `,` in RESP3. */
+  doubleText(text: string): void {
+    if (this.resp === 2) this.bulk(text);
+    else this.raw(',' + text + '\r\n');
+  }
+
+  bigNumber(digits: string): void {
+    if (this.resp === 2) this.bulk(digits);
+    else this.raw('(' + digits + '\r\n');
+  }
+
+  /** Verbatim string with a three-letter format (`txt`, `mkd`): plain bulk in RESP2. */
+  verbatim(s: string, format = 'txt'): void {
+    if (this.resp === 2) {
+      this.bulk(s);
+      return;
+    }
+    this.raw('=' + (s.length + 4) + '\r\n' + format + ':');
+    this.raw(s);
+    this.raw('\r\n');
+  }
+
+  /** RESP3 null (`_`), RESP2 null bulk. */
+  null(): void {
+    this.nullBulk();
+  }
+
+  /** An array of bulk strings. */
+  bulkArray(items: readonly (string | Buffer | null)[]): void {
+    this.array(items.length);
+    for (const s of items) this.bulk(s);
+  }
+}

@@ -1,0 +1,146 @@
+// Differential test: randomized command sequences over the string and key families run on nodis
+// and on the real redis-server side by side; every reply must be byte-identical, in RESP2 and
+// RESP3. Replies that depend on the clock or on randomness are left out of the generated mix
+// (or normalized, for TTLs, which may differ by a tick between the two calls).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/index.js';
+import { RawClient } from '../helpers/resp.js';
+import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KEYS = ['k0', 'k1', 'k2', 'k3', '{t}a', '{t}b', 'bin\x00\xff', 'long:key:with:colons'];
+const VALUES = [
+  '', '0', '1', '-1', '42', '007', '3.14', '-0', '1e3', '9223372036854775807', '-9223372036854775808',
+  '9223372036854775808', 'hello', 'hello world', '\x00\x01\x02\xfe\xff', 'x'.repeat(44), 'y'.repeat(45),
+  'z'.repeat(300), ' 12', '12 ', '+5', 'inf', 'nan', '10.5', '0.1',
+];
+
+type Gen = (r: () => number) => string[];
+
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+const key = (r: () => number): string => pick(r, KEYS);
+const val = (r: () => number): string => pick(r, VALUES);
+const int = (r: () => number, lo: number, hi: number): string => String(lo + Math.floor(r() * (hi - lo + 1)));
+const FUTURE = 4102444800; // 2100-01-01, fixed so EXPIRETIME replies are deterministic
+
+const GENS: Gen[] = [
+  (r) => ['SET', key(r), val(r)],
+  (r) => ['SET', key(r), val(r), pick(r, ['NX', 'XX', 'GET', 'KEEPTTL', 'EX', 'PX', 'EXAT', 'PXAT', 'FOO']), ...pick(r, [[], ['100'], ['0'], ['-5'], ['abc'], [String(FUTURE)]])],
+  (r) => ['SET', key(r), val(r), 'EXAT', String(FUTURE + Math.floor(r() * 1000)), ...pick(r, [[], ['GET'], ['NX'], ['XX']])],
+  (r) => ['GET', key(r)],
+  (r) => ['GETSET', key(r), val(r)],
+  (r) => ['GETDEL', key(r)],
+  (r) => ['GETEX', key(r), ...pick(r, [[], ['PERSIST'], ['EXAT', String(FUTURE)], ['EX', '0'], ['EX', 'x'], ['PX', '100000'], ['BAD']])],
+  (r) => ['SETNX', key(r), val(r)],
+  (r) => ['SETEX', key(r), pick(r, ['100', '0', '-1', 'x']), val(r)],
+  (r) => ['PSETEX', key(r), pick(r, ['100000', '0', 'x']), val(r)],
+  (r) => ['MSET', key(r), val(r), key(r), val(r)],
+  (r) => ['MSET', key(r)],
+  (r) => ['MSETNX', key(r), val(r), key(r), val(r)],
+  (r) => ['MGET', key(r), key(r), key(r)],
+  (r) => ['INCR', key(r)],
+  (r) => ['DECR', key(r)],
+  (r) => ['INCRBY', key(r), pick(r, ['1', '-1', '100', '9223372036854775807', '-9223372036854775808', 'x', '1.5'])],
+  (r) => ['DECRBY', key(r), pick(r, ['1', '-9223372036854775808', '5', 'x'])],
+  (r) => ['INCRBYFLOAT', key(r), pick(r, ['0.1', '-1.1', '1e3', '3', 'inf', 'x', '1.5e-5', '10.5'])],
+  (r) => ['APPEND', key(r), val(r)],
+  (r) => ['STRLEN', key(r)],
+  (r) => ['GETRANGE', key(r), int(r, -10, 10), int(r, -10, 10)],
+  (r) => ['SUBSTR', key(r), int(r, -5, 5), int(r, -5, 50)],
+  (r) => ['SETRANGE', key(r), pick(r, ['0', '3', '10', '-1', 'x']), val(r)],
+  (r) => ['LCS', key(r), key(r), ...pick(r, [[], ['LEN'], ['IDX'], ['IDX', 'WITHMATCHLEN'], ['IDX', 'MINMATCHLEN', '2']])],
+  (r) => ['DEL', key(r), key(r)],
+  (r) => ['UNLINK', key(r)],
+  (r) => ['EXISTS', key(r), key(r), key(r)],
+  (r) => ['TYPE', key(r)],
+  (r) => ['OBJECT', 'ENCODING', key(r)],
+  (r) => ['EXPIRE', key(r), pick(r, ['100', '1000', 'x', '-1']), ...pick(r, [[], ['NX'], ['XX'], ['GT'], ['LT'], ['NX', 'XX'], ['GT', 'LT']])],
+  (r) => ['EXPIREAT', key(r), String(FUTURE + Math.floor(r() * 100))],
+  (r) => ['PEXPIREAT', key(r), String(FUTURE * 1000 + Math.floor(r() * 100000))],
+  (r) => ['EXPIRETIME', key(r)],
+  (r) => ['PEXPIRETIME', key(r)],
+  (r) => ['PERSIST', key(r)],
+  (r) => ['RENAME', key(r), key(r)],
+  (r) => ['RENAMENX', key(r), key(r)],
+  (r) => ['COPY', key(r), key(r), ...pick(r, [[], ['REPLACE'], ['DB', '1'], ['DB', 'x']])],
+  (r) => ['MOVE', key(r), pick(r, ['1', '9', '99', 'x'])],
+  (r) => ['TOUCH', key(r), key(r)],
+  (r) => ['KEYS', pick(r, ['*', 'k*', '{t}*', 'k[0-1]', '*:*', 'nomatch'])],
+  (r) => ['DBSIZE'],
+  (r) => ['ECHO', val(r)],
+  (r) => ['PING', ...pick(r, [[], [val(r)]])],
+  (r) => [pick(r, ['GET', 'SET', 'INCR', 'EXPIRE']), ...pick(r, [[], [key(r), val(r), val(r), val(r)]])],
+  (r) => ['NOSUCHCOMMAND', key(r)],
+];
+
+/** Sort the lines of a KEYS reply so ordering (hash-table dependent) does not matter. */
+function normalize(argv: string[], reply: string): string {
+  if ((argv[0] ?? '').toUpperCase() === 'KEYS' && reply.startsWith('*')) {
+    const parts = reply.split('\r\n');
+    const head = parts.shift();
+    const items: string[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) items.push(`${parts[i]}\r\n${parts[i + 1]}`);
+    return `${head}\r\n${items.sort().join('\r\n')}`;
+  }
+  return reply;
+}
+
+describe('differential: strings and keys vs real redis-server', () => {
+  let nodis: RunningServer;
+  let redis: RealRedis;
+  beforeAll(async () => {
+    redis = await startRealRedis();
+    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
+  });
+  afterAll(async () => {
+    await nodis?.close();
+    await redis?.stop();
+  });
+
+  for (const proto of ['2', '3']) {
+    it(`300 random sequences agree byte for byte (RESP${proto})`, async () => {
+      const a = await RawClient.connect(nodis.port);
+      const b = await RawClient.connect(redis.port);
+      try {
+        expect(await a.call('HELLO', proto)).toBeTypeOf('string');
+        await b.call('HELLO', proto);
+        let compared = 0;
+        for (let seq = 0; seq < 300; seq++) {
+          const r = rng(seq * 7919 + Number(proto));
+          for (const c of [a, b]) {
+            await c.call('SELECT', '9');
+            await c.call('FLUSHALL');
+          }
+          const len = 10 + Math.floor(r() * 30);
+          for (let i = 0; i < len; i++) {
+            const argv = (pick(r, GENS) as Gen)(r);
+            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
+            const context = `seq ${seq} step ${i}: ${JSON.stringify(argv)}`;
+            expect(normalize(argv, x), context).toBe(normalize(argv, y));
+            compared++;
+          }
+          // The whole dataset must agree too.
+          for (const k of KEYS) {
+            const argv = ['GET', k];
+            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
+            expect(x, `seq ${seq} final ${k}`).toBe(y);
+          }
+        }
+        expect(compared).toBeGreaterThan(3000);
+      } finally {
+        a.close();
+        b.close();
+      }
+    }, 120_000);
+  }
+});

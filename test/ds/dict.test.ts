@@ -1,0 +1,430 @@
+import { describe, expect, it } from 'vitest';
+import { CHUNK_SIZE, ChunkedArray } from '../../src/ds/chunked-array.js';
+import { Dict, type DictOptions, hashKey } from '../../src/ds/dict.js';
+
+/** Small deterministic PRNG (mulberry32) so failures reproduce. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every slot points back at itself and the dict matches the reference exactly. */
+function checkConsistent<V>(d: Dict<V>, ref: Map<string, V>): void {
+  expect(d.size).toBe(ref.size);
+  const bad: string[] = [];
+  for (let s = 0; s < d.size; s++) {
+    const k = d.keyAt(s);
+    if (d.slotOf(k) !== s) bad.push(`slot ${s} key ${k} indexed at ${d.slotOf(k)}`);
+    if (!ref.has(k) || d.valueAt(s) !== ref.get(k)) bad.push(`slot ${s} key ${k} value ${String(d.valueAt(s))}`);
+  }
+  for (const [k, v] of ref) {
+    if (!d.has(k) || d.get(k) !== v) bad.push(`key ${k} expected ${String(v)} got ${String(d.get(k))}`);
+  }
+  expect(bad.slice(0, 5)).toEqual([]);
+}
+
+/** Configurations: plain, tiny Maps (many layout changes), started sharded. */
+const CONFIGS: [string, DictOptions][] = [
+  ['default', {}],
+  ['tiny maps, slow migration', { maxMapSize: 4, migrateOnWrite: 1 }],
+  ['tiny maps, fast migration', { maxMapSize: 8, migrateOnWrite: 5 }],
+  ['started sharded', { sharded: true, maxMapSize: 16 }],
+];
+
+describe('ChunkedArray', () => {
+  it('pushes, reads, overwrites and pops across chunk boundaries', () => {
+    const a = new ChunkedArray<number>();
+    const n = 2 * CHUNK_SIZE + 123;
+    for (let i = 0; i < n; i++) a.push(i * 3);
+    expect(a.length).toBe(n);
+    expect(a.get(0)).toBe(0);
+    expect(a.get(CHUNK_SIZE - 1)).toBe((CHUNK_SIZE - 1) * 3);
+    expect(a.get(CHUNK_SIZE)).toBe(CHUNK_SIZE * 3);
+    expect(a.get(n - 1)).toBe((n - 1) * 3);
+    a.set(CHUNK_SIZE + 5, -1);
+    expect(a.get(CHUNK_SIZE + 5)).toBe(-1);
+    let wrong = 0;
+    for (let i = n - 1; i >= CHUNK_SIZE - 10; i--) if (a.pop() !== (i === CHUNK_SIZE + 5 ? -1 : i * 3)) wrong++;
+    expect(wrong).toBe(0);
+    expect(a.length).toBe(CHUNK_SIZE - 10);
+    // grow again over the spare chunk and past it
+    for (let i = CHUNK_SIZE - 10; i < CHUNK_SIZE + 20; i++) a.push(i);
+    expect(a.get(CHUNK_SIZE + 19)).toBe(CHUNK_SIZE + 19);
+    expect(a.get(CHUNK_SIZE - 11)).toBe((CHUNK_SIZE - 11) * 3);
+    while (a.length > 0) a.pop();
+    expect(a.pop()).toBeUndefined();
+    a.push(7);
+    expect(a.get(0)).toBe(7);
+    a.clear();
+    expect(a.length).toBe(0);
+  });
+
+  it('seesaws across a boundary with objects', () => {
+    const a = new ChunkedArray<{ n: number }>();
+    for (let i = 0; i < CHUNK_SIZE; i++) a.push({ n: i });
+    for (let r = 1; r <= 5; r++) {
+      a.push({ n: -r });
+      expect(a.length).toBe(CHUNK_SIZE + 1);
+      expect(a.get(CHUNK_SIZE).n).toBe(-r);
+      expect(a.pop()!.n).toBe(-r);
+      expect(a.pop()!.n).toBe(CHUNK_SIZE - 1);
+      a.push({ n: CHUNK_SIZE - 1 });
+    }
+    expect(a.length).toBe(CHUNK_SIZE);
+    for (let i = 0; i < CHUNK_SIZE; i += 4099) expect(a.get(i).n).toBe(i);
+  });
+});
+
+describe('hashKey', () => {
+  it('is deterministic and spreads similar keys over the low bits', () => {
+    expect(hashKey('key:000000012345')).toBe(hashKey('key:000000012345'));
+    const buckets = new Array<number>(256).fill(0);
+    const n = 256 * 200;
+    for (let i = 0; i < n; i++) buckets[hashKey('key:' + String(i).padStart(12, '0')) & 255]!++;
+    // expected 200 per bucket, sd ~14: stay well within 5 sd
+    expect(Math.min(...buckets)).toBeGreaterThan(130);
+    expect(Math.max(...buckets)).toBeLessThan(270);
+  });
+
+  it('hashes long keys by their ends and length', () => {
+    const mid = 'x'.repeat(300);
+    expect(hashKey('a' + mid + 'b')).not.toBe(hashKey('a' + mid + 'c'));
+    expect(hashKey('a' + mid + 'b')).not.toBe(hashKey('a' + mid + 'xb'));
+    expect(hashKey('q' + mid.slice(0, 100) + '1' + mid.slice(100))).toBe(
+      hashKey('q' + mid.slice(0, 100) + '2' + mid.slice(100)),
+    );
+  });
+});
+
+describe('Dict basics', () => {
+  it.each(CONFIGS)('get/set/has/delete/take/setIfAbsent (%s)', (_name, opts) => {
+    const d = new Dict<number>(opts);
+    expect(d.size).toBe(0);
+    expect(d.get('a')).toBeUndefined();
+    expect(d.has('a')).toBe(false);
+    expect(d.delete('a')).toBe(false);
+    expect(d.take('a')).toBeUndefined();
+    expect(d.slotOf('a')).toBe(-1);
+    expect(d.randomKey()).toBeUndefined();
+    expect(d.randomEntry()).toBeUndefined();
+    expect(d.randomSlot()).toBe(-1);
+
+    expect(d.set('a', 1)).toBe(true);
+    expect(d.set('a', 2)).toBe(false);
+    expect(d.get('a')).toBe(2);
+    expect(d.setIfAbsent('a', 3)).toBe(2);
+    expect(d.setIfAbsent('b', 4)).toBeUndefined();
+    expect(d.get('b')).toBe(4);
+    for (let i = 0; i < 100; i++) d.set('k' + i, i);
+    expect(d.size).toBe(102);
+    const s = d.slotOf('k50');
+    expect(d.keyAt(s)).toBe('k50');
+    expect(d.valueAt(s)).toBe(50);
+    d.setValueAt(s, 500);
+    expect(d.get('k50')).toBe(500);
+    expect(d.take('k50')).toBe(500);
+    expect(d.take('k50')).toBeUndefined();
+    expect(d.delete('a')).toBe(true);
+    expect(d.has('a')).toBe(false);
+    expect(d.size).toBe(100);
+    d.clear();
+    expect(d.size).toBe(0);
+    expect(d.get('b')).toBeUndefined();
+    expect(d.set('b', 1)).toBe(true);
+    expect(d.layoutStats().migrating).toBe(false);
+  });
+
+  it('is binary safe for latin1 keys, including the empty key', () => {
+    const d = new Dict<string>({ maxMapSize: 2 });
+    const keys = ['', '\x00', '\x00\x00', '\xff', '\xff\xfe\x00', 'a\r\nb', 'é', '\x80\x81'];
+    for (const k of keys) d.set(k, 'v' + k);
+    for (const k of keys) expect(d.get(k)).toBe('v' + k);
+    expect(d.size).toBe(keys.length);
+    expect(d.delete('\x00')).toBe(true);
+    expect(d.get('\x00\x00')).toBe('v\x00\x00');
+    expect(d.get('')).toBe('v');
+  });
+
+  it('handles long keys that share their hashed ends', () => {
+    const d = new Dict<number>({ maxMapSize: 4 });
+    const mid = 'm'.repeat(200);
+    for (let i = 0; i < 50; i++) d.set('<' + mid.slice(0, 100) + i + mid.slice(100) + '>', i);
+    for (let i = 0; i < 50; i++) expect(d.get('<' + mid.slice(0, 100) + i + mid.slice(100) + '>')).toBe(i);
+    expect(d.size).toBe(50);
+  });
+
+  it('accepts undefined and object values', () => {
+    const d = new Dict<{ x: number } | undefined>();
+    d.set('u', undefined);
+    expect(d.has('u')).toBe(true);
+    expect(d.size).toBe(1);
+    const o = { x: 1 };
+    d.set('o', o);
+    expect(d.get('o')).toBe(o);
+  });
+});
+
+describe('Dict against a reference Map', () => {
+  it.each(CONFIGS)('random operations, including during layout changes (%s)', (_name, opts) => {
+    const rnd = prng(12345);
+    const d = new Dict<number>(opts);
+    const ref = new Map<string, number>();
+    const keySpace = 3000;
+    let sawMigration = false;
+    for (let step = 0; step < 40_000; step++) {
+      const k = 'k' + Math.floor(rnd() * keySpace);
+      const op = rnd();
+      // Grow for the first half, shrink-biased in the second half.
+      const insertBias = step < 20_000 ? 0.6 : 0.3;
+      if (op < insertBias) {
+        const v = step;
+        expect(d.set(k, v)).toBe(!ref.has(k));
+        ref.set(k, v);
+      } else if (op < insertBias + 0.25) {
+        expect(d.delete(k)).toBe(ref.delete(k));
+      } else if (op < insertBias + 0.3) {
+        const had = ref.get(k);
+        expect(d.setIfAbsent(k, -step)).toBe(had);
+        if (had === undefined) ref.set(k, -step);
+      } else if (op < insertBias + 0.35) {
+        const had = ref.get(k);
+        expect(d.take(k)).toBe(had);
+        ref.delete(k);
+      } else {
+        expect(d.get(k)).toBe(ref.get(k));
+      }
+      if (d.rehashing) sawMigration = true;
+      if (step % 2500 === 0) checkConsistent(d, ref);
+    }
+    checkConsistent(d, ref);
+    if (opts.maxMapSize !== undefined && opts.maxMapSize <= 8) expect(sawMigration).toBe(true);
+    while (d.rehashStep(7));
+    checkConsistent(d, ref);
+    expect(d.layoutStats().pendingMigration).toBe(0);
+  });
+
+  it('deletes during a migration relink keys still in the old layout', () => {
+    // After the trigger, the keys that get swapped into holes are mostly old keys.
+    const rnd = prng(4242);
+    const d = new Dict<number>({ maxMapSize: 1000, migrateOnWrite: 1 });
+    const ref = new Map<string, number>();
+    for (let i = 0; i <= 1000; i++) {
+      d.set('k' + i, i);
+      ref.set('k' + i, i);
+    }
+    expect(d.rehashing).toBe(true);
+    for (let step = 0; step < 900; step++) {
+      const k = 'k' + Math.floor(rnd() * 1100);
+      if (rnd() < 0.1) {
+        d.set(k, -step);
+        ref.set(k, -step);
+      } else {
+        expect(d.delete(k)).toBe(ref.delete(k));
+      }
+      if (step % 50 === 0) checkConsistent(d, ref);
+    }
+    expect(d.rehashing).toBe(true);
+    checkConsistent(d, ref);
+    while (d.rehashStep(10));
+    checkConsistent(d, ref);
+  });
+
+  it('moves through wider layouts and keeps Maps small', () => {
+    const d = new Dict<number>({ maxMapSize: 16, migrateOnWrite: 2 });
+    expect(d.layoutStats().shardBits).toBe(0);
+    for (let i = 0; i < 17; i++) d.set('k' + i, i);
+    expect(d.layoutStats().shardBits).toBe(4);
+    expect(d.rehashing).toBe(true);
+    for (let i = 17; i < 5000; i++) d.set('k' + i, i);
+    while (d.rehashStep(100));
+    const st = d.layoutStats();
+    expect(st.shardBits).toBe(12); // 5000 > 16 * 256
+    expect(st.migrating).toBe(false);
+    expect(st.largestMap).toBeLessThanOrEqual(16);
+    for (let i = 0; i < 5000; i++) expect(d.get('k' + i)).toBe(i);
+    d.clear();
+    expect(d.layoutStats().shardBits).toBe(0);
+  });
+
+  it('rehashStep drives a migration to its end and reports progress', () => {
+    const d = new Dict<number>({ maxMapSize: 1000, migrateOnWrite: 1 });
+    for (let i = 0; i < 1001; i++) d.set('k' + i, i);
+    expect(d.rehashing).toBe(true);
+    const before = d.layoutStats().pendingMigration;
+    expect(before).toBeGreaterThan(900);
+    expect(d.rehashStep(100)).toBe(true);
+    expect(d.layoutStats().pendingMigration).toBe(before - 100);
+    let calls = 0;
+    while (d.rehashStep(100)) calls++;
+    expect(calls).toBeLessThan(10);
+    expect(d.rehashStep(100)).toBe(false);
+    expect(d.layoutStats().pendingMigration).toBe(0);
+    for (let i = 0; i < 1001; i++) expect(d.get('k' + i)).toBe(i);
+  });
+});
+
+describe('Dict scan', () => {
+  it('returns 0 at once on an empty dict and visits each key once when unchanged', () => {
+    const d = new Dict<number>();
+    expect(d.scan(0, 10, () => expect.fail('nothing to visit'))).toBe(0);
+    for (let i = 0; i < 1000; i++) d.set('k' + i, i);
+    const seen = new Map<string, number>();
+    let cursor = 0;
+    let calls = 0;
+    do {
+      cursor = d.scan(cursor, 37, (k, v) => {
+        expect(d.get(k)).toBe(v);
+        seen.set(k, (seen.get(k) ?? 0) + 1);
+      });
+      calls++;
+      expect(cursor).toBeGreaterThanOrEqual(0);
+    } while (cursor !== 0);
+    expect(calls).toBe(Math.ceil(1000 / 37));
+    expect(seen.size).toBe(1000);
+    for (const n of seen.values()) expect(n).toBe(1);
+  });
+
+  it('clamps a cursor beyond the size', () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 10; i++) d.set('k' + i, i);
+    const seen: string[] = [];
+    expect(d.scan(1_000_000, 100, (k) => seen.push(k))).toBe(0);
+    expect(seen.length).toBe(10);
+  });
+
+  it.each(CONFIGS)('returns every key present for the whole scan, across deletes and inserts (%s)', (_name, opts) => {
+    const rnd = prng(777);
+    for (let round = 0; round < 20; round++) {
+      const d = new Dict<number>(opts);
+      let next = 0;
+      const initial = 200 + Math.floor(rnd() * 800);
+      for (let i = 0; i < initial; i++) d.set('k' + next++, 0);
+      const startKeys = new Set<string>(d.keys());
+      const deletedDuringScan = new Set<string>();
+      const seen = new Set<string>();
+      let cursor = 0;
+      do {
+        const count = 1 + Math.floor(rnd() * 20);
+        cursor = d.scan(cursor, count, (k) => {
+          seen.add(k);
+          // the visitor itself sometimes deletes (lazy expiry does this)
+          if (rnd() < 0.05) {
+            d.delete(k);
+            deletedDuringScan.add(k);
+          }
+        });
+        // between calls: deletes of random existing keys, inserts (growth)
+        const dels = Math.floor(rnd() * 15);
+        for (let j = 0; j < dels && d.size > 0; j++) {
+          const k = d.randomKey()!;
+          d.delete(k);
+          deletedDuringScan.add(k);
+        }
+        const ins = Math.floor(rnd() * 25);
+        for (let j = 0; j < ins; j++) d.set('k' + next++, 1);
+      } while (cursor !== 0);
+      for (const k of startKeys) {
+        if (!deletedDuringScan.has(k)) expect(seen.has(k)).toBe(true);
+      }
+    }
+  });
+
+  it('survives clear() in the middle of a scan', () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 100; i++) d.set('k' + i, i);
+    const c = d.scan(0, 10, () => {});
+    expect(c).toBe(90);
+    d.clear();
+    d.set('x', 1);
+    const seen: string[] = [];
+    expect(d.scan(c, 10, (k) => seen.push(k))).toBe(0);
+    expect(seen).toEqual(['x']);
+  });
+});
+
+describe('Dict iteration', () => {
+  it('keys/values/entries/forEach/iterator cover every entry', () => {
+    const d = new Dict<number>({ maxMapSize: 8 });
+    const ref = new Map<string, number>();
+    for (let i = 0; i < 300; i++) {
+      d.set('k' + i, i);
+      ref.set('k' + i, i);
+    }
+    for (let i = 0; i < 300; i += 3) {
+      d.delete('k' + i);
+      ref.delete('k' + i);
+    }
+    expect(new Set(d.keys())).toEqual(new Set(ref.keys()));
+    expect([...d.values()].sort((a, b) => a - b)).toEqual([...ref.values()].sort((a, b) => a - b));
+    expect(new Map(d.entries())).toEqual(ref);
+    expect(new Map(d)).toEqual(ref);
+    const viaForEach = new Map<string, number>();
+    d.forEach((v, k) => viaForEach.set(k, v));
+    expect(viaForEach).toEqual(ref);
+  });
+
+  it('allows deleting the current entry while iterating', () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 500; i++) d.set('k' + i, i);
+    const seen = new Set<string>();
+    d.forEach((v, k) => {
+      seen.add(k);
+      if (v % 2 === 0) d.delete(k);
+    });
+    expect(seen.size).toBe(500);
+    expect(d.size).toBe(250);
+    for (const k of d.keys()) {
+      seen.delete(k);
+      d.delete(k);
+    }
+    expect(d.size).toBe(0);
+  });
+});
+
+describe('Dict sampling', () => {
+  it('draws keys uniformly, also after deletes reshuffled the slots', () => {
+    const d = new Dict<number>({ random: prng(99), maxMapSize: 8 });
+    for (let i = 0; i < 60; i++) d.set('k' + i, i);
+    for (let i = 0; i < 60; i += 2) d.delete('k' + i); // 30 keys left
+    const counts = new Map<string, number>();
+    const draws = 30_000;
+    for (let i = 0; i < draws; i++) {
+      const k = d.randomKey()!;
+      expect(d.has(k)).toBe(true);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(30);
+    const expected = draws / 30;
+    let chi2 = 0;
+    for (const c of counts.values()) chi2 += (c - expected) ** 2 / expected;
+    // 29 degrees of freedom: P(chi2 > 70) < 1e-4
+    expect(chi2).toBeLessThan(70);
+  });
+
+  it('randomEntry and randomSlot agree with the stored data', () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 50; i++) d.set('k' + i, i);
+    for (let i = 0; i < 200; i++) {
+      const e = d.randomEntry()!;
+      expect(d.get(e.key)).toBe(e.value);
+      const s = d.randomSlot();
+      expect(s).toBeGreaterThanOrEqual(0);
+      expect(s).toBeLessThan(50);
+      expect(d.get(d.keyAt(s))).toBe(d.valueAt(s));
+    }
+  });
+
+  it('uses Math.random by default and covers every key', () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 10; i++) d.set('k' + i, i);
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) seen.add(d.randomKey()!);
+    expect(seen.size).toBe(10);
+  });
+});

@@ -1,0 +1,54 @@
+// Starts the real redis-server (Debian's package) for differential tests. It is required: a
+// missing binary fails the test run rather than skipping it.
+import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
+import net from 'node:net';
+
+export interface RealRedis {
+  port: number;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const p = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+export async function startRealRedis(extra: string[] = []): Promise<RealRedis> {
+  try {
+    execFileSync('redis-server', ['--version']);
+  } catch {
+    throw new Error('redis-server is not installed: the differential tests need Debian\'s redis-server package (apt-get install redis-server)');
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes', '--loglevel', 'warning', ...extra],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
