@@ -7,7 +7,7 @@
 
 import type { Ctx } from './context.js';
 import * as E from '../protocol/errors.js';
-import { string2l, parseInt64, string2d } from '../util/numbers.js';
+import { string2l, parseInt64, string2d, string2ld } from '../util/numbers.js';
 
 /**
  * A 64-bit integer argument as a JS number. Values beyond 2^53 (still valid int64 for Redis) are
@@ -52,4 +52,33 @@ export function doubleArg(c: Ctx, s: string | undefined, err: string = E.NOT_FLO
 /** Case-insensitive compare of an argument with an uppercase/lowercase keyword. */
 export function is(arg: string | undefined, keyword: string): boolean {
   return arg !== undefined && arg.length === keyword.length && arg.toLowerCase() === keyword.toLowerCase();
+}
+
+/**
+ * A blocking command's timeout (getTimeoutFromObjectOrReply): seconds as a (long) double, or
+ * milliseconds as an integer with `unit` 'ms'. Returns the absolute unix-ms deadline, 0 for
+ * "block forever", or null after replying the error.
+ */
+export function timeoutArg(c: Ctx, s: string | undefined, unit: 's' | 'ms' = 's'): number | null {
+  let ms: number;
+  if (unit === 's') {
+    const v = s === undefined ? null : string2ld(s);
+    if (v === null || !Number.isFinite(v)) {
+      c.reply.error('ERR timeout is not a float or out of range');
+      return null;
+    }
+    ms = Math.ceil(v * 1000);
+  } else {
+    const v = s === undefined ? null : parseInt64(s);
+    if (v === null) {
+      c.reply.error('ERR timeout is not an integer or out of range');
+      return null;
+    }
+    ms = Number(v);
+  }
+  if (ms < 0) {
+    c.reply.error('ERR timeout is negative');
+    return null;
+  }
+  return ms > 0 ? ms + Date.now() : 0;
 }

@@ -147,4 +147,20 @@ export interface Ctx {
   rewritePropagation(argv: string[] | null): void;
   /** Propagate an additional command (e.g. DEL for an expired key). */
   alsoPropagate(dbid: number, argv: string[]): void;
+
+  /**
+   * True when a blocking command may block: not inside MULTI or a script (there it must act
+   * like its non-blocking form).
+   */
+  readonly canBlock: boolean;
+  /**
+   * Block the client until one of `keys` (in the current db) is signaled ready or the absolute
+   * `deadline` (unix ms; 0 = forever) passes. The handler returns without replying; when a key
+   * becomes ready the engine runs the same command again (a handler that again finds no data
+   * calls this again and the client keeps its place in the queue). On timeout the client gets
+   * the null array.
+   */
+  blockForKeys(keys: string[], deadline: number): void;
+  /** A key blocked clients may wait on got data (push, add, rename into place...). */
+  signalKeyAsReady(db: Db, key: string): void;
 }

@@ -9,6 +9,7 @@ import type { Connection, ConnectionSink } from '../net/connection.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Engine } from './engine.js';
 import type { Command } from './registry.js';
+import type { BlockState } from './blocking.js';
 
 export class Client implements ClientView, ConnectionSink {
   readonly writer = new ReplyWriter();
@@ -44,6 +45,8 @@ export class Client implements ClientView, ConnectionSink {
   /** The command that found the server paused; it runs first when the pause ends. */
   pausedArgv: string[] | null = null;
   closed = false;
+  /** Set while blocked on keys (BLPOP & co). */
+  blocked: BlockState | null = null;
 
   constructor(
     readonly id: number,

@@ -24,6 +24,7 @@ import type { ServerLogger, LogLevel } from '../util/log.js';
 import { COMMANDS } from '../commands/table.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { Client } from './client.js';
+import { Blocking, type BlockState, type BlockingHost } from './blocking.js';
 import { CallContext } from './call-context.js';
 import { Ports } from './ports.js';
 import {
@@ -45,7 +46,7 @@ export interface EngineOptions {
   port?: number;
 }
 
-export class Engine implements KeyspaceHooks {
+export class Engine implements KeyspaceHooks, BlockingHost {
   readonly config: Config;
   readonly logger: ServerLogger;
   readonly registry = new Registry(COMMANDS);
@@ -58,6 +59,10 @@ export class Engine implements KeyspaceHooks {
   readonly ports: Ports;
   readonly configFile: string;
   private readonly ctx: CallContext;
+  readonly blocking: Blocking;
+  private callDepth = 0;
+  /** Clients unblocked this tick whose pending input is parsed in beforeSleep. */
+  private unblocked: Client[] = [];
   private readonly activeExpire: ActiveExpire;
   private nextClientId = 1;
   private pending: Client[] = [];
@@ -90,6 +95,7 @@ export class Engine implements KeyspaceHooks {
     this.ks = new Keyspace(this.config.getNum('databases'), this);
     this.activeExpire = new ActiveExpire(this.ks.dbs, this.ks.stats);
     this.ports = new Ports(this);
+    this.blocking = new Blocking(this);
     this.ctx = new CallContext(this);
     this.listener = new Listener((s, unixPath) => this.accept(s, unixPath));
     this.watchConfig();
@@ -205,6 +211,7 @@ export class Engine implements KeyspaceHooks {
   freeClient(c: Client): void {
     if (c.closed) return;
     c.closed = true;
+    this.blocking.drop(c);
     this.clients.delete(c.id);
     c.writer.discard();
   }
@@ -289,7 +296,8 @@ export class Engine implements KeyspaceHooks {
       this.unpause();
     }
     this.call(c, cmd, argv, now);
-    if (c.closeAfter || c.killed) return false;
+    if (this.blocking.pendingReady) this.blocking.handleReady();
+    if (c.closeAfter || c.killed || c.blocked !== null) return false;
     return true;
   }
 
@@ -310,19 +318,25 @@ export class Engine implements KeyspaceHooks {
     this.afterReplyMode(c);
   }
 
-  /** Run a command: the handler, statistics and effects. */
-  call(c: Client, cmd: Command, argv: string[], now: number): void {
+  /**
+   * Run a command: the handler, statistics and effects. Nested calls (EXEC, scripts) keep the
+   * outer call's cached time and restore the shared context afterwards. Returns true when the
+   * handler blocked the client (blockForKeys).
+   */
+  call(c: Client, cmd: Command, argv: string[], now: number, flags = 0): boolean {
     const handler = cmd.spec.handler;
-    if (handler === undefined) return;
-    this.ks.setTime(now);
+    if (handler === undefined) return false;
+    const ctx = this.ctx;
+    const outer = this.callDepth > 0 ? ctx.save() : null;
+    if (this.callDepth++ === 0) this.ks.setTime(now);
     const w = c.writer;
+    const suppressedBefore = w.suppressed;
     w.resp = c.resp;
     w.suppressed = c.replyMode === 'off' || c.skipNext;
     const errorsBefore = this.stats.errorReplies;
     const dirtyBefore = this.dirty;
     const dbIndex = c.dbIndex;
-    const ctx = this.ctx;
-    ctx.begin(c, cmd, 0);
+    ctx.begin(c, cmd, argv, flags);
     const t0 = performance.now();
     try {
       handler(ctx, argv);
@@ -332,14 +346,36 @@ export class Engine implements KeyspaceHooks {
     }
     const us = (performance.now() - t0) * 1000;
     const propagateAs = ctx.end();
+    const blocked = ctx.blockedAgain;
     if (this.dirty !== dirtyBefore && propagateAs !== null) this.propagate(dbIndex, propagateAs ?? argv);
-    cmd.calls++;
-    cmd.usec += us;
-    this.stats.totalCommands++;
-    if (this.stats.errorReplies !== errorsBefore) cmd.failedCalls++;
+    if (!blocked) {
+      cmd.calls++;
+      cmd.usec += us;
+      this.stats.totalCommands++;
+      if (this.stats.errorReplies !== errorsBefore) cmd.failedCalls++;
+    }
     c.lastCmd = cmd;
-    w.suppressed = false;
-    this.afterReplyMode(c);
+    this.callDepth--;
+    if (outer !== null) {
+      ctx.restore(outer);
+      w.suppressed = suppressedBefore;
+    } else {
+      w.suppressed = false;
+      this.afterReplyMode(c);
+    }
+    return blocked;
+  }
+
+  /* ---- blocking (BlockingHost) ---------------------------------------------------------- */
+
+  rerun(c: Client, state: BlockState): boolean {
+    this.schedule(c);
+    return this.call(c, state.cmd, state.argv, Date.now());
+  }
+
+  resumed(c: Client): void {
+    this.unblocked.push(c);
+    this.schedule(c);
   }
 
   private afterReplyMode(c: Client): void {
@@ -416,6 +452,11 @@ export class Engine implements KeyspaceHooks {
 
   private readonly beforeSleep = (): void => {
     this.sleepScheduled = false;
+    if (this.unblocked.length) {
+      const list = this.unblocked;
+      this.unblocked = [];
+      for (const c of list) if (!c.closed && c.blocked === null && !c.paused) c.conn.parser.resume();
+    }
     if (this.activeExpireEnabled && !this.ks.isReplica) {
       this.ks.setTime(Date.now());
       this.activeExpire.run('fast', this.hz, this.config.getNum('active-expire-effort'), this.ks.now);

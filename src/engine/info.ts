@@ -83,7 +83,7 @@ const sections: Record<string, Section> = {
       ['maxclients', e.config.getNum('maxclients')],
       ['client_recent_max_input_buffer', 0],
       ['client_recent_max_output_buffer', 0],
-      ['blocked_clients', 0],
+      ['blocked_clients', e.blocking.count],
       ['tracking_clients', 0],
       ['clients_in_timeout_table', 0],
     ]);

@@ -103,7 +103,12 @@ export class Ports implements ServerPorts, ClientsPort {
     const da = dbs[a];
     const db = dbs[b];
     if (da === undefined || db === undefined) return 'ERR DB index is out of range';
-    if (a !== b) da.swapWith(db);
+    if (a !== b) {
+      da.swapWith(db);
+      // Clients blocked in either database now see the other one's data.
+      this.e.blocking.signalAllWaited(da);
+      this.e.blocking.signalAllWaited(db);
+    }
     this.e.dirty++;
     return null;
   }
@@ -213,8 +218,9 @@ export class Ports implements ServerPorts, ClientsPort {
     setImmediate(() => this.e.unpause());
   }
 
-  unblock(_id: number, _withError: boolean): boolean {
-    return false; // no blocking commands exist yet
+  unblock(id: number, withError: boolean): boolean {
+    const c = this.e.clients.get(id);
+    return c !== undefined && this.e.blocking.unblockByRequest(c, withError);
   }
 
   select(client: ClientView, index: number): void {
@@ -243,6 +249,7 @@ export class Ports implements ServerPorts, ClientsPort {
     const conn = c.conn;
     let flags = '';
     if (c.inMulti) flags += 'x';
+    if (c.blocked !== null) flags += 'b';
     if (c.closeAfter) flags += 'c';
     if (c.killed) flags += 'A';
     if (conn.isUnix) flags += 'U';

@@ -7,17 +7,14 @@
 // 3. Raw RESP bytes where the exact reply shape matters.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { commands } from '../../src/commands/strings.js';
-import type { Ctx, ServerPorts } from '../../src/commands/context.js';
 import { CALL_FROM_MASTER } from '../../src/commands/context.js';
-import type { CommandSpec } from '../../src/commands/spec.js';
-import { Keyspace, type Db } from '../../src/keyspace/db.js';
+import type { Db } from '../../src/keyspace/db.js';
 import { encodingName, RObject, OBJ_LIST, ENC_QUICKLIST } from '../../src/keyspace/object.js';
-import { ReplyWriter } from '../../src/protocol/reply-writer.js';
+import { FakeServer } from '../helpers/fake-ctx.js';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient } from '../helpers/resp.js';
 
-/* ---- A recording context ------------------------------------------------------------------ */
+/* ---- A recording context (the shared fake, with this file's view of the effects) ---------- */
 
 interface Recorded {
   reply: string;
@@ -28,60 +25,42 @@ interface Recorded {
 }
 
 class Harness {
-  readonly ks = new Keyspace(16, { expired: () => {} });
-  config: Record<string, string> = {
-    'proto-max-bulk-len': '536870912',
-    'lazyfree-lazy-user-del': 'no',
-    'lazyfree-lazy-expire': 'no',
-  };
-  role: 'master' | 'slave' = 'master';
-  callFlags = 0;
+  private readonly fake = new FakeServer();
+  /** Config overrides by name (the fake reads them live). */
+  readonly config = new Proxy({} as Record<string, string>, {
+    set: (_t, name: string, value: string) => {
+      this.fake.config.set(name, value);
+      return true;
+    },
+  });
   now = 1_700_000_000_000;
 
+  set role(r: 'master' | 'slave') {
+    this.fake.role = r;
+  }
+
+  set callFlags(f: number) {
+    this.fake.callFlags = f;
+  }
+
   get db(): Db {
-    return this.ks.dbs[0] as Db;
+    return this.fake.db();
   }
 
   run(...argv: string[]): Recorded {
-    const spec = commands.find((s) => s.name === (argv[0] as string).toLowerCase()) as CommandSpec;
-    if (!spec?.handler) throw new Error(`no handler for ${argv[0]}`);
-    this.ks.setTime(this.now);
-    const writer = new ReplyWriter();
-    const rec: Recorded = { reply: '', notes: [], dirty: 0, prop: undefined, modified: [] };
-    const config = this.config;
-    const role = this.role;
-    // Only the members the string family uses are provided.
-    const server = {
-      configNumber: (n: string) => Number(config[n]),
-      configString: (n: string) => config[n] ?? '',
-      role,
-    } as unknown as ServerPorts;
-    const ctx: Ctx = {
-      ks: this.ks,
-      db: this.db,
-      reply: writer,
-      client: {} as Ctx['client'],
-      server,
-      now: this.now,
-      callFlags: this.callFlags,
-      spec,
-      dirty: (n = 1) => {
-        rec.dirty += n;
-      },
-      modified: (_db, key) => {
-        rec.modified.push(key);
-      },
-      notify: (_type, event, key, dbid) => {
-        rec.notes.push(`${event}:${key}@${dbid}`);
-      },
-      rewritePropagation: (a) => {
-        rec.prop = a;
-      },
-      alsoPropagate: () => {},
+    this.fake.ks.setTime(this.now);
+    const reply = this.fake.run(...argv);
+    const e = this.fake.effects;
+    return {
+      reply,
+      notes: e.events.map((ev) => {
+        const [db, event, ...key] = ev.split(':');
+        return `${event}:${key.join(':')}@${db}`;
+      }),
+      dirty: e.dirty,
+      prop: e.propagateAs,
+      modified: e.modified.map((m) => m.slice(m.indexOf(':') + 1)),
     };
-    spec.handler(ctx, argv);
-    rec.reply = Buffer.concat(writer.take() ?? []).toString('latin1');
-    return rec;
   }
 
   enc(key: string): string {

@@ -1,9 +1,9 @@
 // A handler context without an engine or sockets, for tests of a command's recorded effects
 // (dirty count, modified keys, keyspace events, propagation form) that the wire cannot show yet.
-// It runs the generic-key family's handlers against a real Keyspace with a settable clock.
+// It runs any command of the table against a real Keyspace with a settable clock.
 import type { ClientView, Ctx, ServerPorts } from '../../src/commands/context.js';
 import type { CommandSpec } from '../../src/commands/spec.js';
-import { commands as COMMANDS } from '../../src/commands/keys.js';
+import { COMMANDS } from '../../src/commands/table.js';
 import { createStringObject } from '../../src/keyspace/types/string.js';
 import { Keyspace, type Db } from '../../src/keyspace/db.js';
 import { ReplyWriter } from '../../src/protocol/reply-writer.js';
@@ -36,7 +36,9 @@ export class FakeServer {
     ['maxmemory', '0'],
     ['maxmemory-policy', 'noeviction'],
     ['lfu-decay-time', '1'],
+    ['proto-max-bulk-len', '536870912'],
   ]);
+  role: 'master' | 'slave' = 'master';
   effects: Effects = FakeServer.noEffects();
   dbIndex = 0;
   callFlags = 0;
@@ -77,6 +79,7 @@ export class FakeServer {
     const self = this;
     const cfg = this.config;
     const server = {
+      role: this.role,
       configString: (n: string) => {
         const v = cfg.get(n);
         if (v === undefined) throw new Error(`config ${n} not faked`);
@@ -114,6 +117,11 @@ export class FakeServer {
       alsoPropagate(dbid: number, a: string[]) {
         effects.propagated.push({ db: dbid, argv: a });
       },
+      canBlock: false,
+      blockForKeys() {
+        throw new Error('blocking is not faked');
+      },
+      signalKeyAsReady() {},
     };
     spec.handler(ctx, argv);
     const chunks = reply.take();
