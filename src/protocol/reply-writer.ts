@@ -77,7 +77,16 @@ export class ReplyWriter {
 
   /** Append a latin1 string that is known to fit in the buffer after room(). */
   private put(s: string): void {
-    this.pos += this.buf.write(s, this.pos, 'latin1');
+    const n = s.length;
+    if (n < 32) {
+      // Short strings: a JS loop beats the call into C++ that latin1Write makes.
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+      this.pos = p;
+      return;
+    }
+    this.pos += this.buf.latin1Write(s, this.pos);
   }
 
   /** Append raw protocol text (already encoded). */
