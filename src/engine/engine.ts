@@ -34,6 +34,8 @@ import { Stats } from './stats.js';
 import { checkOutputLimits, parseOutputLimits, type OutputLimitClass, type OutputLimits } from './output-limits.js';
 
 export const NODIS_VERSION = '0.1.0';
+/** Longest stretch the slow expiry cycle holds the event loop (ms). */
+const EXPIRE_SLICE_MS = 3;
 export const REDIS_VERSION = '7.0.15';
 
 export interface EngineOptions {
@@ -504,7 +506,10 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.cronLoops++;
     this.stats.sampleOps(now);
     if (this.activeExpireEnabled && !this.ks.isReplica) {
-      this.activeExpire.run('slow', this.hz, this.config.getNum('active-expire-effort'), now);
+      this.activeExpire.runSlowSliced(this.hz, this.config.getNum('active-expire-effort'), EXPIRE_SLICE_MS, () => {
+        this.ks.setTime(Date.now());
+        return this.ks.now;
+      }, (fn) => setImmediate(fn));
     }
     for (const db of this.ks.dbs) {
       db.dict.rehashStep(1000);
