@@ -92,11 +92,6 @@ export interface DictOptions {
   maxMapSize?: number;
   /** Start with 2^bits Maps instead of one (0..16). Default 0. */
   initialShardBits?: number;
-  /**
-   * Shorthand for initialShardBits: 4 (start with the first sharded layout).
-   * Rarely useful: an unsharded dict shards itself when it grows.
-   */
-  sharded?: boolean;
   /** Entries moved per insert/delete while a layout change is in progress. Default 16. */
   migrateOnWrite?: number;
   /** Source of uniform numbers in [0, 1) for sampling. Default Math.random. */
@@ -176,7 +171,7 @@ export class Dict<V> {
 
   constructor(options: DictOptions = {}) {
     this.maxMapSize = Math.max(1, options.maxMapSize ?? DEFAULT_MAX_MAP_SIZE);
-    const bits = options.initialShardBits ?? (options.sharded === true ? SHARD_STEP_BITS : 0);
+    const bits = options.initialShardBits ?? 0;
     this.initialBits = Math.min(MAX_SHARD_BITS, Math.max(0, Math.floor(bits)));
     this.migrateOnWrite = Math.max(1, options.migrateOnWrite ?? DEFAULT_MIGRATE_ON_WRITE);
     this.rng = options.random ?? Math.random;

@@ -47,8 +47,8 @@ export interface KeyspaceEnv {
 const RANDOMKEY_REPLICA_TRIES = 100;
 
 export class Db {
-  dict: Dict<RObject> = new Dict<RObject>({ sharded: true });
-  expires: Dict<number> = new Dict<number>({ sharded: true });
+  dict: Dict<RObject> = new Dict<RObject>();
+  expires: Dict<number> = new Dict<number>();
   /** Average TTL estimate maintained by the active expiry cycle (INFO keyspace avg_ttl). */
   avgTtl = 0;
   /** Resume point of the active expiry cycle in `expires`. */
@@ -173,8 +173,8 @@ export class Db {
   /** Drop every key. Returns how many were removed. */
   flush(): number {
     const n = this.dict.size;
-    this.dict = new Dict<RObject>({ sharded: true });
-    this.expires = new Dict<number>({ sharded: true });
+    this.dict = new Dict<RObject>();
+    this.expires = new Dict<number>();
     this.avgTtl = 0;
     this.expireCursor = 0;
     return n;

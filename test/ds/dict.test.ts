@@ -34,7 +34,7 @@ const CONFIGS: [string, DictOptions][] = [
   ['default', {}],
   ['tiny maps, slow migration', { maxMapSize: 4, migrateOnWrite: 1 }],
   ['tiny maps, fast migration', { maxMapSize: 8, migrateOnWrite: 5 }],
-  ['started sharded', { sharded: true, maxMapSize: 16 }],
+  ['started sharded', { initialShardBits: 4, maxMapSize: 16 }],
 ];
 
 describe('ChunkedArray', () => {
