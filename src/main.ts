@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   try {
     const stdinText = args.stdin ? await readStdin() : undefined;
     server = await startServer({
+      embedded: false,
       configFile: args.configFile,
       configText: args.configText,
       stdinText,
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   }
   const stop = (sig: string): void => {
     server.engine.log('warning', `Received ${sig} scheduling shutdown...`);
+    // prepareForShutdown: the final RDB snapshot when save points exist (shutdown-on-sig* 'default').
+    server.engine.rdb?.onShutdown('default');
     void server.close();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

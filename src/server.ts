@@ -4,8 +4,16 @@
  * command line.
  */
 
-import { Config } from './config/config.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Config, privateDirEnv } from './config/config.js';
 import { Engine } from './engine/engine.js';
+import { AofAttachment } from './engine/aof-hook.js';
+import { loadRdbAtStartup } from './engine/rdb-load.js';
+import { RdbSaver } from './engine/rdb-save.js';
+import { attachReplicationMaster } from './replication/master.js';
+import { attachScripting } from './scripting/index.js';
 import { createLogger, type LogLevel } from './util/log.js';
 
 export interface StartOptions {
@@ -21,6 +29,14 @@ export interface StartOptions {
   stdinText?: string;
   /** Called once the server has shut down (SHUTDOWN command, close()). */
   onShutdown?: () => void;
+  /**
+   * Embedded defaults (default true): no save points and a private temporary `dir` (removed on
+   * close) that `dir` changes without moving the process's working directory, so in-process
+   * servers in a test suite neither load nor leave dump.rdb files in the caller's directory and
+   * do not disturb each other. The config file and options still override both. The command
+   * line (nodis-server) sets this to false and keeps redis-server's defaults, chdir included.
+   */
+  embedded?: boolean;
 }
 
 export interface RunningServer {
@@ -38,7 +54,18 @@ function quote(v: string): string {
 
 /** Start a nodis server. Resolves once it is listening. */
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
-  const config = new Config();
+  let privateDir: string | null = null;
+  let config: Config;
+  if (opts.embedded !== false) {
+    privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nodis-'));
+    config = new Config({ env: privateDirEnv(privateDir) });
+    config.loadText('save ""');
+  } else {
+    config = new Config();
+  }
+  const removePrivateDir = (): void => {
+    if (privateDir !== null) fs.rmSync(privateDir, { recursive: true, force: true });
+  };
   let text = opts.configText ?? '';
   for (const [name, value] of Object.entries(opts.config ?? {})) {
     const v = typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
@@ -55,10 +82,40 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     configFile: opts.configFile,
     port: opts.port,
   });
+  const replication = attachReplicationMaster(engine);
+  attachScripting(engine);
+  // Append-only file: loaded in preference to the RDB when appendonly is yes (Redis exits when
+  // it cannot load: here startServer rejects).
+  engine.rdb = new RdbSaver(engine);
+  const aof = new AofAttachment(engine);
+  engine.aof = aof;
+  const aofLoad = aof.loadAtStartup();
+  if (aofLoad.status === 'failed') {
+    engine.log('warning', aofLoad.message ?? 'Error loading the append only file');
+    throw new Error(aofLoad.message ?? 'Error loading the append only file');
+  }
   const port = await engine.start();
+  if (aofLoad.status === 'not-exist') {
+    try {
+      // No AOF: the RDB file, loaded while listening (clients get -LOADING meanwhile).
+      await loadRdbAtStartup(engine, engine.rdbLoad);
+      // appendonly yes without an AOF on disk: the base is created from the loaded dataset.
+      const err = config.getBool('appendonly') ? aof.startAfterLoad() : null;
+      if (err !== null) throw new Error(err);
+    } catch (e) {
+      replication.detach();
+      await engine.close();
+      removePrivateDir();
+      throw e;
+    }
+  }
   return {
     port,
     engine,
-    close: () => engine.close(),
+    close: async () => {
+      replication.detach();
+      await engine.close();
+      removePrivateDir();
+    },
   };
 }

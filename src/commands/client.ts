@@ -3,16 +3,17 @@
  * connection.ts. Other connections are reached through c.server.clients (the engine's
  * ClientsPort); the caller's own state through ClientView.
  *
- * CLIENT SETINFO and CLIENT NO-TOUCH come from Redis 7.2 (clients send SETINFO on connect);
- * CLIENT TRACKING, CACHING, GETREDIR and TRACKINGINFO arrive with client-side caching.
+ * CLIENT SETINFO and CLIENT NO-TOUCH come from Redis 7.2 (clients send SETINFO on connect).
+ * CLIENT TRACKING, CACHING, GETREDIR and TRACKINGINFO drive client-side caching (the engine's
+ * tracking.ts).
  */
 
-import type { ClientFilter, Ctx } from './context.js';
+import type { ClientFilter, Ctx, TrackingOptions } from './context.js';
 import type { DocSpec } from './command-info.js';
 import { is } from './args.js';
 import { replyHelp } from './lookup.js';
 import * as E from '../protocol/errors.js';
-import { string2l } from '../util/numbers.js';
+import { string2l, string2ll } from '../util/numbers.js';
 
 export const NAME_ERROR = 'ERR Client names cannot contain spaces, newlines or special characters.';
 
@@ -319,6 +320,95 @@ function clientUnblockCommand(c: Ctx, argv: string[]): void {
   c.reply.integer(c.server.clients.unblock(id, withError) ? 1 : 0);
 }
 
+/* ---- client-side caching ------------------------------------------------------------------ */
+
+/** CLIENT TRACKING (ON|OFF) [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN] [OPTOUT] [NOLOOP] */
+function clientTrackingCommand(c: Ctx, argv: string[]): void {
+  let redirect = 0;
+  const opts: TrackingOptions = { bcast: false, optin: false, optout: false, noloop: false };
+  const prefixes: string[] = [];
+  for (let j = 3; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const a = argv[j];
+    if (is(a, 'redirect') && more) {
+      j++;
+      if (redirect !== 0) {
+        c.reply.error('ERR A client can only redirect to a single other client');
+        return;
+      }
+      const id = string2ll(argv[j] as string);
+      if (id === null) {
+        c.reply.error(E.NOT_INTEGER);
+        return;
+      }
+      // The target must exist now (it may still disconnect later).
+      if (!c.server.clients.exists(Number(id))) {
+        c.reply.error('ERR The client ID you want redirect to does not exist');
+        return;
+      }
+      redirect = Number(id);
+    } else if (is(a, 'bcast')) {
+      opts.bcast = true;
+    } else if (is(a, 'optin')) {
+      opts.optin = true;
+    } else if (is(a, 'optout')) {
+      opts.optout = true;
+    } else if (is(a, 'noloop')) {
+      opts.noloop = true;
+    } else if (is(a, 'prefix') && more) {
+      j++;
+      prefixes.push(argv[j] as string);
+    } else {
+      c.reply.error(E.SYNTAX);
+      return;
+    }
+  }
+  if (is(argv[2], 'on')) {
+    const err = c.server.clients.trackingOn(c.client, redirect, opts, prefixes);
+    if (err !== null) {
+      c.reply.error(err);
+      return;
+    }
+  } else if (is(argv[2], 'off')) {
+    c.server.clients.trackingOff(c.client);
+  } else {
+    c.reply.error(E.SYNTAX);
+    return;
+  }
+  c.reply.ok();
+}
+
+function clientCachingCommand(c: Ctx, argv: string[]): void {
+  const clients = c.server.clients;
+  const opt = argv[2];
+  // Tracking must be on before the argument is even looked at.
+  if (clients.trackingRedirect(c.client) !== -1 && !is(opt, 'yes') && !is(opt, 'no')) {
+    c.reply.error(E.SYNTAX);
+    return;
+  }
+  const err = clients.trackingCaching(c.client, is(opt, 'yes'));
+  if (err !== null) c.reply.error(err);
+  else c.reply.ok();
+}
+
+function clientGetredirCommand(c: Ctx): void {
+  c.reply.integer(c.server.clients.trackingRedirect(c.client));
+}
+
+function clientTrackinginfoCommand(c: Ctx): void {
+  const info = c.server.clients.trackingInfo(c.client);
+  const r = c.reply;
+  r.map(3);
+  r.bulk('flags');
+  r.set(info.flags.length);
+  for (const f of info.flags) r.bulk(f);
+  r.bulk('redirect');
+  r.integer(info.redirect);
+  r.bulk('prefixes');
+  r.array(info.prefixes.length);
+  for (const p of info.prefixes) r.bulk(p);
+}
+
 const CLIENT_HELP = [
   'CACHING (YES|NO)',
   '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
@@ -618,6 +708,68 @@ export const clientSpec: DocSpec = {
         ] },
       ],
       handler: clientUnblockCommand,
+    },
+    {
+      name: 'tracking',
+      arity: -3,
+      flags: ['noscript', 'loading', 'stale', 'sentinel'],
+      acl: ['connection'],
+      group: 'connection',
+      since: '6.0.0',
+      summary: 'Enable or disable server assisted client side caching support',
+      complexity: 'O(1). Some options may introduce additional complexity.',
+      args: [
+        { name: 'status', type: 'oneof', arguments: [
+          { name: 'on', type: 'pure-token', token: 'ON' },
+          { name: 'off', type: 'pure-token', token: 'OFF' },
+        ] },
+        { name: 'client-id', type: 'integer', token: 'REDIRECT', optional: true },
+        { name: 'prefix', type: 'string', token: 'PREFIX', optional: true, multiple: true, multiple_token: true },
+        { name: 'BCAST', type: 'pure-token', token: 'BCAST', optional: true },
+        { name: 'OPTIN', type: 'pure-token', token: 'OPTIN', optional: true },
+        { name: 'OPTOUT', type: 'pure-token', token: 'OPTOUT', optional: true },
+        { name: 'NOLOOP', type: 'pure-token', token: 'NOLOOP', optional: true },
+      ],
+      handler: clientTrackingCommand,
+    },
+    {
+      name: 'caching',
+      arity: 3,
+      flags: ['noscript', 'loading', 'stale', 'sentinel'],
+      acl: ['connection'],
+      group: 'connection',
+      since: '6.0.0',
+      summary: 'Instruct the server about tracking or not keys in the next request',
+      complexity: 'O(1)',
+      args: [
+        { name: 'mode', type: 'oneof', arguments: [
+          { name: 'yes', type: 'pure-token', token: 'YES' },
+          { name: 'no', type: 'pure-token', token: 'NO' },
+        ] },
+      ],
+      handler: clientCachingCommand,
+    },
+    {
+      name: 'getredir',
+      arity: 2,
+      flags: ['noscript', 'loading', 'stale', 'sentinel'],
+      acl: ['connection'],
+      group: 'connection',
+      since: '6.0.0',
+      summary: 'Get tracking notifications redirection client ID if any',
+      complexity: 'O(1)',
+      handler: clientGetredirCommand,
+    },
+    {
+      name: 'trackinginfo',
+      arity: 2,
+      flags: ['noscript', 'loading', 'stale', 'sentinel'],
+      acl: ['connection'],
+      group: 'connection',
+      since: '6.2.0',
+      summary: 'Return information about server assisted client side caching for the current connection',
+      complexity: 'O(1)',
+      handler: clientTrackinginfoCommand,
     },
     {
       name: 'help',

@@ -12,7 +12,7 @@
  */
 
 import type { Ctx } from './context.js';
-import type { ArgSpec, CommandFlag, CommandSpec, KeySpec, KeySpecFlag } from './spec.js';
+import type { ArgSpec, CommandFlag, CommandSpec, KeyRef, KeySpec, KeySpecFlag } from './spec.js';
 import { is } from './args.js';
 import { replyHelp } from './lookup.js';
 import * as E from '../protocol/errors.js';
@@ -20,22 +20,9 @@ import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { stringMatch } from '../util/glob.js';
 import { string2ll } from '../util/numbers.js';
 
-/**
- * Metadata Redis's command JSON files carry beyond CommandSpec: command tips and deprecated
- * arguments. Families declare their specs with these types; the fields are read here.
- */
-export interface DocArg extends ArgSpec {
-  deprecated_since?: string;
-  summary?: string;
-  arguments?: readonly DocArg[];
-}
-
-export interface DocSpec extends CommandSpec {
-  /** COMMAND INFO tips, lowercase (e.g. 'nondeterministic_output'). */
-  tips?: readonly string[];
-  args?: readonly DocArg[];
-  subcommands?: readonly DocSpec[];
-}
+/** Former names of CommandSpec / ArgSpec, kept for the families that import them. */
+export type DocArg = ArgSpec;
+export type DocSpec = CommandSpec;
 
 /* ---- flags and ACL categories -------------------------------------------------------------- */
 
@@ -77,9 +64,8 @@ export function aclCategories(spec: CommandSpec): Set<string> {
 
 /* ---- key specs --------------------------------------------------------------------------- */
 
-/* Key specs may also use Redis's "unknown" begin/find types (SORT's BY/GET/STORE). */
-type LooseBegin = KeySpec['begin'] | { unknown: true };
-type LooseFind = KeySpec['find'] | { unknown: true };
+type LooseBegin = KeySpec['begin'];
+type LooseFind = KeySpec['find'];
 
 function beginIndex(b: LooseBegin): number | null {
   return 'index' in b ? b.index : null;
@@ -147,10 +133,7 @@ export function commandHasKeys(spec: CommandSpec): boolean {
   return (spec.keySpecs ?? []).some((k) => !k.flags.includes('not_key'));
 }
 
-export interface KeyRef {
-  pos: number;
-  flags: readonly KeySpecFlag[];
-}
+export type { KeyRef };
 
 /**
  * getKeysUsingKeySpecs: the key positions the specs describe, or null when a spec cannot be
@@ -350,7 +333,7 @@ export function replyCommandInfo(c: Ctx, spec: CommandSpec | null): void {
   r.integer(range.step);
   const cats = aclCategories(spec);
   replyFlagSet(r, ACL_CATEGORIES.filter((a) => cats.has(a)).map((a) => `@${a}`));
-  const tips = (spec as DocSpec).tips ?? [];
+  const tips = spec.tips ?? [];
   r.set(tips.length);
   for (const t of tips) r.bulk(t);
   replyKeySpecs(r, spec);

@@ -59,6 +59,13 @@ function pingCommand(c: Ctx, argv: string[]): void {
     c.reply.error(E.wrongArity('ping'));
     return;
   }
+  if (c.client.subscribed && c.client.resp === 2) {
+    // A RESP2 subscriber reads replies as pub/sub messages: PING answers in that shape.
+    c.reply.array(2);
+    c.reply.bulk('pong');
+    c.reply.bulk(argv.length === 1 ? '' : (argv[1] as string));
+    return;
+  }
   if (argv.length === 1) c.reply.simple('PONG');
   else c.reply.bulk(argv[1] as string);
 }

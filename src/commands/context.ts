@@ -7,6 +7,7 @@
  */
 
 import type { Db, Keyspace } from '../keyspace/db.js';
+import type { RObject } from '../keyspace/object.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { CommandSpec } from './spec.js';
 
@@ -31,6 +32,8 @@ export interface ClientView {
   readonly isLocal: boolean;
   /** True while inside MULTI (queueing). */
   readonly inMulti: boolean;
+  /** Subscribed to at least one channel, pattern or shard channel (CLIENT_PUBSUB). */
+  readonly subscribed: boolean;
   /** Close the connection once the pending replies are written (QUIT). */
   closeAfterReply(): void;
 }
@@ -62,6 +65,17 @@ export interface ClientsPort {
   select(client: ClientView, index: number): void;
   /** RESET: back to a fresh connection's state. */
   reset(client: ClientView): void;
+  /**
+   * CLIENT TRACKING ON with already parsed options: checks them against each other and the
+   * client's current mode (Redis's order of errors), then enables; returns an error or null.
+   */
+  trackingOn(client: ClientView, redirect: number, opts: TrackingOptions, prefixes: readonly string[]): string | null;
+  trackingOff(client: ClientView): void;
+  /** CLIENT CACHING YES|NO; returns an error text or null. */
+  trackingCaching(client: ClientView, yes: boolean): string | null;
+  /** CLIENT GETREDIR: the redirect id, 0 without redirect, -1 when tracking is off. */
+  trackingRedirect(client: ClientView): number;
+  trackingInfo(client: ClientView): { flags: string[]; redirect: number; prefixes: string[] };
 }
 
 export interface ShutdownOptions {
@@ -69,6 +83,147 @@ export interface ShutdownOptions {
   now: boolean;
   force: boolean;
   abort: boolean;
+}
+
+/** Pub/Sub services (the engine's subscription tables). */
+export interface PubSubPort {
+  /** SUBSCRIBE / SSUBSCRIBE: subscribe and reply one confirmation per channel. */
+  subscribe(client: ClientView, channels: readonly string[], sharded: boolean): void;
+  /** UNSUBSCRIBE / SUNSUBSCRIBE (null: every channel), replying the confirmations. */
+  unsubscribe(client: ClientView, channels: readonly string[] | null, sharded: boolean): void;
+  psubscribe(client: ClientView, patterns: readonly string[]): void;
+  punsubscribe(client: ClientView, patterns: readonly string[] | null): void;
+  /** Deliver a message; returns the number of receivers. */
+  publish(channel: string, message: string, sharded: boolean): number;
+  /** PUBLISH/SPUBLISH reach replicas (not the AOF) when cluster mode is off. */
+  replicatePublish(dbid: number, argv: readonly string[]): void;
+  channels(pattern: string | null, sharded: boolean): string[];
+  numsub(channel: string, sharded: boolean): number;
+  numpat(): number;
+}
+
+/** MULTI/EXEC/WATCH services (the engine runs the queued commands). */
+export interface TransactionsPort {
+  begin(client: ClientView): void;
+  /** EXEC inside MULTI: replies for the whole transaction and leaves MULTI. */
+  exec(client: ClientView): void;
+  discard(client: ClientView): void;
+  watch(client: ClientView, db: Db, keys: readonly string[]): void;
+  unwatch(client: ClientView): void;
+}
+
+/** CLIENT TRACKING options. */
+export interface TrackingOptions {
+  bcast: boolean;
+  optin: boolean;
+  optout: boolean;
+  noloop: boolean;
+}
+
+/** One SLOWLOG GET entry. */
+export interface SlowlogEntryView {
+  id: number;
+  time: number;
+  duration: number;
+  argv: readonly string[];
+  peer: string;
+  name: string;
+}
+
+/** The engine's introspection services: SLOWLOG, LATENCY, MONITOR, MEMORY. */
+export interface IntrospectionPort {
+  slowlogGet(count: number): readonly SlowlogEntryView[];
+  slowlogLen(): number;
+  slowlogReset(): void;
+  /** LATENCY LATEST: [event, time of the latest sample, its latency, all-time max]. */
+  latencyLatest(): Array<[string, number, number, number]>;
+  /** LATENCY HISTORY: [time, latency] oldest first (empty for an unknown event). */
+  latencyHistory(event: string): Array<[number, number]>;
+  /** LATENCY RESET: events removed (null = all). */
+  latencyReset(events: readonly string[] | null): number;
+  /** LATENCY GRAPH text, or null when the event has no samples. */
+  latencyGraph(event: string): string | null;
+  latencyDoctor(): string;
+  /**
+   * LATENCY HISTOGRAM: [full command name, calls, [µs, cumulative count] pairs] for the named
+   * commands (a container also gives its subcommands; unknown names are skipped), or for every
+   * command when `names` is null.
+   */
+  latencyHistogram(names: readonly string[] | null): Array<[string, number, Array<[number, number]>]>;
+  /** MONITOR: false when the client is already a monitor (Redis then replies nothing). */
+  monitor(client: ClientView): boolean;
+  /** MEMORY STATS as [name, value] pairs; db entries carry their own pairs. */
+  memoryStats(): Array<[string, number | { double: number } | Array<[string, number]>]>;
+  memoryDoctor(): string;
+}
+
+/**
+ * Replication, master side (SYNC/PSYNC, REPLCONF, WAIT, ROLE); implemented by src/replication/.
+ * Methods taking a `reply` write the command's reply themselves.
+ */
+export interface ReplicationPort {
+  /** SYNC / PSYNC <replid> <offset>: attach the client as a replica (full or partial resync). */
+  sync(client: ClientView, argv: readonly string[], reply: ReplyWriter): void;
+  /** The client is attached as a replica. */
+  isReplica(client: ClientView): boolean;
+  /** REPLCONF listening-port / ip-address / capa / rdb-only: remember a replica's settings. */
+  setListeningPort(client: ClientView, port: number): void;
+  setAnnouncedIp(client: ClientView, ip: string): void;
+  addCapability(client: ClientView, capa: string): void;
+  setRdbOnly(client: ClientView, on: boolean): void;
+  /** REPLCONF rdb-filter-only: whether the snapshot leaves the keys out. */
+  setExcludeData(client: ClientView, on: boolean): void;
+  /** REPLCONF ACK <offset>: the replica processed the stream up to `offset`. */
+  ack(client: ClientView, offset: number): void;
+  /**
+   * WAIT: reply the number of replicas that acknowledged the client's last write when there are
+   * enough (or the client may not block), else block it until they are or `deadline` (unix ms,
+   * 0 = never) passes.
+   */
+  wait(client: ClientView, numReplicas: number, deadline: number, canBlock: boolean, reply: ReplyWriter): void;
+  /** ROLE as a master: the replication offset and [ip, port, acked offset] per online replica. */
+  role(): { offset: number; replicas: Array<[string, number, number]> };
+}
+
+/** One library as FUNCTION LIST shows it. */
+export interface FunctionLibraryView {
+  name: string;
+  engine: string;
+  code: string;
+  functions: Array<{ name: string; description: string | null; flags: string[] }>;
+}
+
+/** FUNCTION STATS: the running function (if any) and the per-engine counts. */
+export interface FunctionStatsView {
+  running: { name: string; command: readonly string[]; durationMs: number } | null;
+  engines: Array<{ name: string; libraries: number; functions: number }>;
+}
+
+/** Lua scripts and functions (implemented by src/scripting/). */
+export interface ScriptingPort {
+  /** EVAL / EVALSHA (sha) and their _RO forms: runs the script and writes the reply. */
+  eval(c: Ctx, argv: string[], sha: boolean, ro: boolean): void;
+  /** FCALL / FCALL_RO: runs the function and writes the reply. */
+  fcall(c: Ctx, argv: string[], ro: boolean): void;
+  /** SCRIPT LOAD: the script's SHA1, or the error reply text. */
+  scriptLoad(body: string): { sha: string } | { error: string };
+  scriptExists(sha: string): boolean;
+  scriptFlush(async: boolean): void;
+  /** SCRIPT KILL (isEval) / FUNCTION KILL: null when the script will stop, else the error reply. */
+  kill(isEval: boolean): string | null;
+  /** FUNCTION LOAD (obey: from the AOF or a master, no time limit): library name or error text. */
+  functionLoad(code: string, replace: boolean, obey: boolean): { name: string } | { error: string };
+  /** FUNCTION DELETE: false when there is no such library. */
+  functionDelete(name: string): boolean;
+  functionFlush(async: boolean): void;
+  /** FUNCTION LIST, optionally only libraries whose name matches a glob pattern. */
+  functionList(pattern: string | null): FunctionLibraryView[];
+  /** FUNCTION DUMP payload (latin1). */
+  functionDump(): string;
+  /** FUNCTION RESTORE: null or the error reply text. */
+  functionRestore(payload: string, policy: 'flush' | 'append' | 'replace'): string | null;
+  /** FUNCTION STATS, or the error reply while an EVAL script is busy. */
+  functionStats(): FunctionStatsView | { error: string };
 }
 
 /** Server services reachable from command handlers. */
@@ -96,9 +251,29 @@ export interface ServerPorts {
   /** Whether the server requires AUTH at all (requirepass or ACL). */
   readonly authRequired: boolean;
   readonly clients: ClientsPort;
+  readonly pubsub: PubSubPort;
+  readonly transactions: TransactionsPort;
+  readonly introspection: IntrospectionPort;
+  readonly replication: ReplicationPort;
+  readonly scripting: ScriptingPort;
   /** FLUSHALL: every database (the engine records the effects: WATCH, dirty, snapshot hooks). */
   flushAll(async: boolean): void;
+  /** BGREWRITEAOF (callFlags: a transaction or script only schedules it). */
+  bgrewriteaof(callFlags: number): { status: string } | { error: string };
   flushDb(db: Db, async: boolean): void;
+  /** SAVE: an error text, or null when the file was written. */
+  save(): string | null;
+  /** BGSAVE [SCHEDULE]. */
+  bgsave(schedule: boolean): { status: string } | { error: string };
+  /** LASTSAVE: unix seconds of the last successful save. */
+  lastsave(): number;
+  /** DUMP: the value's payload in Redis's DUMP format (RDB value, RDB version, CRC-64). */
+  dumpValue(o: RObject): Buffer;
+  /**
+   * RESTORE: the value of a DUMP payload; 'version-or-checksum' when its footer is wrong,
+   * null when the data is bad.
+   */
+  restoreValue(payload: Buffer): RObject | null | 'version-or-checksum';
   /** SWAPDB; returns an error text or null. */
   swapDb(a: number, b: number): string | null;
   /** SHUTDOWN; returns an error text when the shutdown does not happen. */

@@ -12,10 +12,13 @@ import type { Ctx } from './context.js';
 import { is } from './args.js';
 import { dbAdd, replyHelp } from './lookup.js';
 import * as E from '../protocol/errors.js';
-import { ENC_INT, OBJ_STRING, encodingName, type RObject } from '../keyspace/object.js';
+import { ENC_INT, ENC_QUICKLIST, OBJ_LIST, OBJ_STRING, encodingName, type RObject } from '../keyspace/object.js';
+import { listDebugInfo, listSerializedLength } from '../keyspace/types/list.js';
+import { listDebugSubcommand } from './lists-debug.js';
 import { createPlainStringObject, stringLength, stringValue } from '../keyspace/types/string.js';
 import { stringMatch } from '../util/glob.js';
 import { formatDouble17g, string2l } from '../util/numbers.js';
+import { datasetDigest, valueDigest } from '../keyspace/digest.js';
 
 /* ---- DEBUG OBJECT ---------------------------------------------------------------------------- */
 
@@ -61,6 +64,7 @@ function serializedLength(o: RObject): number {
     const len = stringLength(o);
     return rdbLenBytes(len) + len;
   }
+  if (o.type === OBJ_LIST) return listSerializedLength(o);
   let budget = 100000;
   const walk = (v: unknown): number => {
     if (budget-- <= 0) return 0;
@@ -119,7 +123,8 @@ function debugObject(c: Ctx, key: string): void {
   const idle = clock >= o.lru ? clock - o.lru : clock + (0xffffff - o.lru);
   c.reply.simple(
     `Value at:${objectAddress(o)} refcount:${refcount(c, o)} encoding:${encodingName(o)} ` +
-      `serializedlength:${serializedLength(o)} lru:${o.lru} lru_seconds_idle:${idle}`,
+      `serializedlength:${serializedLength(o)} lru:${o.lru} lru_seconds_idle:${idle}` +
+      (o.enc === ENC_QUICKLIST ? listDebugInfo(o) : ''),
   );
 }
 
@@ -309,6 +314,13 @@ export function debugCommand(c: Ctx, argv: string[]): void {
   } else if (sub === 'stringmatch-test' && argc === 2) {
     stringmatchFuzz();
     c.reply.simple('Apparently Redis did not crash: test passed');
+  } else if (sub === 'digest' && argc === 2) {
+    c.reply.simple(datasetDigest(c.ks));
+  } else if (sub === 'digest-value' && argc >= 2) {
+    c.reply.array(argc - 2);
+    for (let j = 2; j < argc; j++) c.reply.simple(valueDigest(c.db, argv[j] as string));
+  } else if (listDebugSubcommand(c, argv)) {
+    // DEBUG QUICKLIST-PACKED-THRESHOLD / QUICKLIST (lists-debug.ts)
   } else if (!c.server.debug(argv, c.reply)) {
     c.reply.error(E.subcommandSyntax(argv[1] as string, argv[0] as string));
   }

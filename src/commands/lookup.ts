@@ -7,7 +7,7 @@
 
 import type { Ctx } from './context.js';
 import type { Db } from '../keyspace/db.js';
-import type { RObject } from '../keyspace/object.js';
+import { OBJ_LIST, OBJ_STREAM, OBJ_ZSET, type RObject } from '../keyspace/object.js';
 import { NOTIFY_KEY_MISS, NOTIFY_NEW } from '../keyspace/notify.js';
 import * as E from '../protocol/errors.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -19,9 +19,13 @@ export function lookupRead(c: Ctx, db: Db, key: string, noTouch = false): RObjec
   return o;
 }
 
-/** dbAdd: add a key that does not exist and fire the `new` notification. */
+/**
+ * dbAdd: add a key that does not exist, fire the `new` notification and, for the types
+ * blocking commands wait on (lists, sorted sets, streams), signal the key as ready.
+ */
 export function dbAdd(c: Ctx, db: Db, key: string, o: RObject): void {
   db.add(key, o);
+  if (o.type === OBJ_LIST || o.type === OBJ_ZSET || o.type === OBJ_STREAM) c.signalKeyAsReady(db, key);
   c.notify(NOTIFY_NEW, 'new', key, db.id);
 }
 

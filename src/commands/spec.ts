@@ -17,10 +17,12 @@ export type KeySpecFlag =
   | 'RO' | 'RW' | 'OW' | 'RM' | 'access' | 'update' | 'insert' | 'delete' | 'not_key'
   | 'incomplete' | 'variable_flags';
 
-export type BeginSearch = { index: number } | { keyword: string; startfrom: number };
+/** Where key search starts; `unknown` is Redis's type for keys no spec can locate (SORT's BY/GET). */
+export type BeginSearch = { index: number } | { keyword: string; startfrom: number } | { unknown: true };
 export type FindKeys =
   | { range: { lastkey: number; step: number; limit: number } }
-  | { keynum: { keynumidx: number; firstkey: number; step: number } };
+  | { keynum: { keynumidx: number; firstkey: number; step: number } }
+  | { unknown: true };
 
 export interface KeySpec {
   flags: readonly KeySpecFlag[];
@@ -40,7 +42,15 @@ export interface ArgSpec {
   since?: string;
   key_spec_index?: number;
   value?: string;
+  deprecated_since?: string;
+  summary?: string;
   arguments?: readonly ArgSpec[];
+}
+
+/** A key position with its own flags (getKeys of commands whose flags depend on arguments). */
+export interface KeyRef {
+  pos: number;
+  flags: readonly KeySpecFlag[];
 }
 
 export type Handler = (c: Ctx, argv: string[]) => void;
@@ -63,8 +73,10 @@ export interface CommandSpec {
   replacedBy?: string;
   history?: ReadonlyArray<readonly [string, string]>;
   args?: readonly ArgSpec[];
-  /** For commands whose key positions depend on the arguments (movablekeys). */
-  getKeys?: (argv: readonly string[]) => number[];
+  /** COMMAND INFO tips, lowercase (e.g. 'nondeterministic_output'). */
+  tips?: readonly string[];
+  /** For commands whose key positions depend on the arguments (movablekeys): positions, or positions with their own flags. */
+  getKeys?: (argv: readonly string[]) => ReadonlyArray<number | KeyRef>;
   subcommands?: readonly CommandSpec[];
   /** Absent for container commands (dispatched to a subcommand). */
   handler?: Handler;

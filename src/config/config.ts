@@ -85,6 +85,28 @@ const defaultEnv: ConfigEnv = {
   },
 };
 
+/**
+ * A working directory private to one Config: `dir` moves it without touching the process's cwd,
+ * so several embedded servers in one Node process (a test suite) each keep their own `dir`.
+ * Paths the server opens are resolved against `getStr('dir')`.
+ */
+export function privateDirEnv(start: string): ConfigEnv {
+  let cwd = path.resolve(start);
+  return {
+    cwd: () => cwd,
+    chdir(dir) {
+      const target = path.resolve(cwd, dir);
+      try {
+        if (!fs.statSync(target).isDirectory()) return 'Not a directory';
+      } catch (e) {
+        return errnoText(e);
+      }
+      cwd = target;
+      return null;
+    },
+  };
+}
+
 const LOADING_ERROR = 'LOADING Redis is loading the dataset in memory';
 
 export class Config implements ConfigView {

@@ -19,6 +19,8 @@ import type { Db } from '../keyspace/db.js';
 import type { Client } from './client.js';
 import type { Command } from './registry.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface BlockState {
   db: Db;
   keys: string[];
@@ -68,7 +70,7 @@ export class Blocking {
       set.add(c);
     }
     if (deadline > 0) {
-      state.timer = setTimeout(() => this.timeout(c), Math.max(0, deadline - Date.now()));
+      this.arm(c, state);
     }
   }
 
@@ -128,6 +130,16 @@ export class Blocking {
       }
     }
     this.host.resumed(c);
+  }
+
+  /** Node fires timers over 2^31-1 ms at once, so long deadlines are reached in steps. */
+  private arm(c: Client, state: BlockState): void {
+    const wait = Math.max(0, state.deadline - Date.now());
+    state.timer = setTimeout(() => {
+      if (c.blocked !== state) return;
+      if (Date.now() < state.deadline) this.arm(c, state);
+      else this.timeout(c);
+    }, Math.min(wait, MAX_TIMER_MS));
   }
 
   private timeout(c: Client): void {

@@ -10,6 +10,11 @@ import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Engine } from './engine.js';
 import type { Command } from './registry.js';
 import type { BlockState } from './blocking.js';
+import type { ClientSubscriptions } from './pubsub.js';
+import type { MultiState, WatchedKey } from './multi.js';
+import type { ClientTracking } from './tracking.js';
+import type { ReplicaClientState } from './replication-hooks.js';
+import { closeOnOutputLimit } from './output-limits.js';
 
 export class Client implements ClientView, ConnectionSink {
   readonly writer = new ReplyWriter();
@@ -47,6 +52,20 @@ export class Client implements ClientView, ConnectionSink {
   closed = false;
   /** Set while blocked on keys (BLPOP & co). */
   blocked: BlockState | null = null;
+  /** Pub/Sub subscriptions; null when there are none (not in pub/sub mode). */
+  pubsub: ClientSubscriptions | null = null;
+  /** MULTI state while queueing (null otherwise). */
+  mstate: MultiState | null = null;
+  /** WATCHed keys. */
+  watchedKeys: WatchedKey[] = [];
+  /** CLIENT_DIRTY_CAS: a watched key changed, EXEC will fail. */
+  dirtyCas = false;
+  /** Client-side caching state (CLIENT TRACKING); null while tracking is off. */
+  tracking: ClientTracking | null = null;
+  /** In MONITOR mode. */
+  monitor = false;
+  /** Set by the replication layer once the client attached with SYNC/PSYNC (flag S). */
+  replica: ReplicaClientState | null = null;
 
   constructor(
     readonly id: number,
@@ -59,6 +78,13 @@ export class Client implements ClientView, ConnectionSink {
     this.authenticated = !engine.authRequired;
     conn.parser.authRequired = !this.authenticated;
     this.writer.onError = (msg) => engine.countError(msg);
+    this.writer.onSpill = () => {
+      closeOnOutputLimit(engine.introspection.outputLimitHost, this);
+    };
+  }
+
+  get subscribed(): boolean {
+    return this.pubsub !== null;
   }
 
   get isLocal(): boolean {

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { Keyspace, type Db, type KeyspaceHooks } from '../keyspace/db.js';
 import { ActiveExpire } from '../keyspace/expire-cycle.js';
-import { NOTIFY_EXPIRED, NOTIFY_GENERIC, parseNotifyFlags, NOTIFY_KEYSPACE, NOTIFY_KEYEVENT } from '../keyspace/notify.js';
+import { NOTIFY_EXPIRED, NOTIFY_GENERIC, NOTIFY_KEYSPACE, NOTIFY_KEYEVENT } from '../keyspace/notify.js';
 import { Connection } from '../net/connection.js';
 import { Listener } from '../net/listener.js';
 import * as E from '../protocol/errors.js';
@@ -25,13 +25,26 @@ import { COMMANDS } from '../commands/table.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { Client } from './client.js';
 import { Blocking, type BlockState, type BlockingHost } from './blocking.js';
-import { CallContext } from './call-context.js';
+import { CallContext, type SavedCall } from './call-context.js';
 import { Ports } from './ports.js';
 import {
-  Registry, type Command, F_NO_AUTH, F_NO_MULTI, F_PROTECTED, F_LOADING, F_WRITE, F_MAY_REPLICATE,
+  Registry, type Command, F_NO_AUTH, F_NO_MULTI, F_PROTECTED, F_LOADING, F_WRITE, F_MAY_REPLICATE, F_READONLY,
+  F_ALLOW_BUSY,
 } from './registry.js';
 import { Stats } from './stats.js';
-import { checkOutputLimits, parseOutputLimits, type OutputLimitClass, type OutputLimits } from './output-limits.js';
+import { closeOnOutputLimit, parseOutputLimits, type OutputLimitClass, type OutputLimits } from './output-limits.js';
+import { PubSub, allowedWhileSubscribed } from './pubsub.js';
+import { Multi, queuedInMulti } from './multi.js';
+import { Propagation, PROPAGATE_ALL, wrapsInTransaction } from './propagation.js';
+import { Introspection } from './introspection.js';
+import { Busy } from './busy.js';
+import { MaxMemory } from './evict.js';
+import type { ReplicationHooks } from './replication-hooks.js';
+import type { AofHooks } from './aof-hook.js';
+import { RdbLoadState } from './rdb-load.js';
+import type { RdbSaver } from './rdb-save.js';
+import { MISCONF_ERROR } from './rdb-save.js';
+import type { ScriptingHooks } from './scripting-hooks.js';
 
 export const NODIS_VERSION = '0.1.0';
 /** Longest stretch the slow expiry cycle holds the event loop (ms). */
@@ -62,6 +75,29 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   readonly configFile: string;
   private readonly ctx: CallContext;
   readonly blocking: Blocking;
+  readonly pubsub = new PubSub(this);
+  readonly multi = new Multi(this);
+  readonly propagation = new Propagation();
+  /** Busy scripts: a call suspended while it yields to the event loop (busy.ts). */
+  readonly busy = new Busy();
+  /** Slow log, latency monitor, MONITOR, client-side caching. */
+  readonly introspection: Introspection;
+  /** Memory accounting and eviction (maxmemory). */
+  readonly maxmemory: MaxMemory;
+  /** The replication layer's INFO hooks (attached by server.ts). */
+  replication: ReplicationHooks | null = null;
+  /** The append-only file's hooks (attached by server.ts). */
+  aof: AofHooks | null = null;
+  /** RDB load progress and last-load counts (INFO persistence). */
+  readonly rdbLoad = new RdbLoadState();
+  /** SAVE / BGSAVE / save points (attached by server.ts). */
+  rdb: RdbSaver | null = null;
+  /** The scripting layer's hooks: INFO, functions in snapshots (attached by server.ts). */
+  scripting: ScriptingHooks | null = null;
+  /** The client whose command's propagation is being emitted (replication's WAIT offsets). */
+  propagatingClient: Client | null = null;
+  /** Error replies counted when the last call's statistics were updated (failed_calls). */
+  private errorMark = 0;
   private callDepth = 0;
   /** Clients unblocked this tick whose pending input is parsed in beforeSleep. */
   private unblocked: Client[] = [];
@@ -99,6 +135,8 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.ports = new Ports(this);
     this.blocking = new Blocking(this);
     this.ctx = new CallContext(this);
+    this.introspection = new Introspection(this);
+    this.maxmemory = new MaxMemory(this);
     this.listener = new Listener((s, unixPath) => this.accept(s, unixPath));
     this.watchConfig();
   }
@@ -108,7 +146,8 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     const refresh = (): null => {
       this.authRequired = c.getStr('requirepass') !== '';
       this.activeExpireEnabled = true;
-      this.notifyFlags = parseNotifyFlags(c.getStr('notify-keyspace-events'));
+      // The flags themselves: the CONFIG GET text drops 'n' next to 'A', as Redis's does.
+      this.notifyFlags = c.getNotifyFlags();
       this.outputLimits = parseOutputLimits(c.getStr('client-output-buffer-limit'));
       this.parserLimits.protoMaxBulkLen = c.getNum('proto-max-bulk-len');
       this.parserLimits.clientQueryBufferLimit = c.getNum('client-query-buffer-limit');
@@ -168,7 +207,9 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.closing = (async () => {
       if (this.cronTimer) clearInterval(this.cronTimer);
       this.cronTimer = null;
+      this.aof?.beforeSleep();
       this.flushPending();
+      this.aof?.shutdown();
       for (const c of [...this.clients.values()]) c.conn.destroy();
       await this.listener.close();
       this.logger.flush();
@@ -214,6 +255,10 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     if (c.closed) return;
     c.closed = true;
     this.blocking.drop(c);
+    this.pubsub.dropClient(c);
+    this.multi.dropClient(c);
+    this.introspection.forgetClient(c);
+    this.maxmemory.clientFreed(c);
     this.clients.delete(c.id);
     c.writer.discard();
   }
@@ -252,6 +297,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     const now = Date.now();
     c.lastInteraction = now;
     this.schedule(c);
+    if (c.tracking !== null) this.introspection.tracking.beforeCommand(c, argv[0] ?? '');
     const cmd = this.registry.lookup(argv);
     if (cmd === undefined || cmd.spec.handler === undefined && cmd.subcommands === null) {
       const base = this.registry.base(argv[0] ?? '');
@@ -265,7 +311,9 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       this.reject(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
       return true;
     }
-    const flags = cmd.flagBits;
+    let flags = cmd.flagBits;
+    if (cmd.dynamicFlags !== null) flags = cmd.dynamicFlags(argv, flags);
+    if (c.mstate !== null && cmd.spec.name === 'exec') flags = this.multi.execFlags(c, flags);
     if (flags & F_PROTECTED) {
       const mode = this.config.getStr('enable-debug-command');
       if (mode === 'no' || (mode === 'local' && !c.isLocal)) {
@@ -284,11 +332,33 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       this.reject(c, cmd, 'ERR Command not allowed inside a transaction');
       return true;
     }
+    if (this.maxmemory.limit !== 0 && !this.busy.active && this.maxmemory.rejectsCommand(c, cmd, flags)) {
+      this.reject(c, cmd, E.OOM);
+      return true;
+    }
+    if (this.rdb?.deniesWrites() && (flags & F_WRITE || cmd.spec.name === 'ping')) {
+      this.reject(c, cmd, MISCONF_ERROR);
+      return true;
+    }
+    if (c.pubsub !== null && c.resp === 2 && !allowedWhileSubscribed(cmd)) {
+      this.reject(c, cmd, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / ` +
+        '(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context');
+      return true;
+    }
     if (this.loading && !(flags & F_LOADING)) {
       this.reject(c, cmd, 'LOADING Redis is loading the dataset in memory');
       return true;
     }
-    if (this.pauseMode !== null && this.isPausedFor(flags)) {
+    if (this.busy.active && !(flags & F_ALLOW_BUSY)) {
+      this.reject(c, cmd, this.busy.error());
+      return true;
+    }
+    if (this.introspection.tracking.clientCount !== 0) this.introspection.tracking.limitUsedSlots();
+    if (c.monitor && flags & (F_WRITE | F_READONLY | F_MAY_REPLICATE)) {
+      this.reject(c, cmd, "ERR Replica can't interact with the keyspace");
+      return true;
+    }
+    if (this.pauseMode !== null && !c.monitor && this.isPausedFor(flags)) {
       if (now < this.pauseUntil) {
         c.paused = true;
         c.pausedArgv = argv;
@@ -297,10 +367,19 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       }
       this.unpause();
     }
+    if (c.mstate !== null && queuedInMulti(cmd)) {
+      this.queueInMulti(c, cmd, argv, flags);
+      return true;
+    }
     this.call(c, cmd, argv, now);
-    if (this.blocking.pendingReady) this.blocking.handleReady();
+    if (this.blocking.pendingReady && this.busy.suspended === null) this.blocking.handleReady();
     if (c.closeAfter || c.killed || c.blocked !== null) return false;
     return true;
+  }
+
+  /** Clients held by CLIENT PAUSE (INFO blocked_clients counts them, as Redis does). */
+  get pausedClientCount(): number {
+    return this.pausedClients.length;
   }
 
   private isPausedFor(flags: number): boolean {
@@ -312,10 +391,29 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   private reject(c: Client, cmd: Command | null, message: string): void {
     if (cmd) cmd.rejectedCalls++;
     this.stats.rejectedCalls++;
+    if (c.mstate !== null) {
+      // flagTransaction; a rejected EXEC aborts the transaction with the reason.
+      this.multi.flag(c);
+      if (cmd !== null && cmd.parent === null && cmd.spec.name === 'exec') message = this.multi.abort(c, message);
+    }
     const w = c.writer;
     const saved = w.suppressed;
     w.suppressed = c.replyMode === 'off' || c.skipNext;
     w.error(message);
+    w.suppressed = saved;
+    this.errorMark = this.stats.errorReplies;
+    this.afterReplyMode(c);
+  }
+
+  /** MULTI: store the command for EXEC and reply +QUEUED. */
+  private queueInMulti(c: Client, cmd: Command, argv: string[], flags: number): void {
+    this.multi.queue(c, cmd, argv, flags);
+    c.lastCmd = cmd;
+    const w = c.writer;
+    w.resp = c.resp;
+    const saved = w.suppressed;
+    w.suppressed = c.replyMode === 'off' || c.skipNext;
+    w.simple('QUEUED');
     w.suppressed = saved;
     this.afterReplyMode(c);
   }
@@ -335,10 +433,11 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     const suppressedBefore = w.suppressed;
     w.resp = c.resp;
     w.suppressed = c.replyMode === 'off' || c.skipNext;
-    const errorsBefore = this.stats.errorReplies;
+    if (outer === null) this.errorMark = this.stats.errorReplies;
     const dirtyBefore = this.dirty;
     const dbIndex = c.dbIndex;
     ctx.begin(c, cmd, argv, flags);
+    const rerun = c.blocked !== null;
     const t0 = performance.now();
     try {
       handler(ctx, argv);
@@ -346,16 +445,29 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       this.log('warning', `Error while executing '${cmd.fullName}': ${(e as Error).stack ?? e}`);
       w.error(`ERR internal error: ${(e as Error).message}`);
     }
+    if (this.busy.suspendRequested) return this.suspendCall(c, cmd, argv, flags, t0, dirtyBefore, dbIndex, rerun);
+    return this.endCall(c, cmd, argv, flags, t0, dirtyBefore, dbIndex, rerun, outer, suppressedBefore, ctx.end(), ctx.blockedAgain);
+  }
+
+  /** The tail of call(): statistics and effects of a handler that returned. */
+  private endCall(
+    c: Client, cmd: Command, argv: string[], flags: number, t0: number, dirtyBefore: number, dbIndex: number,
+    rerun: boolean, outer: SavedCall | null, suppressedBefore: boolean, propagateAs: string[] | null | undefined,
+    blocked: boolean,
+  ): boolean {
+    const ctx = this.ctx;
+    const w = c.writer;
     const us = (performance.now() - t0) * 1000;
-    const propagateAs = ctx.end();
-    const blocked = ctx.blockedAgain;
     if (this.dirty !== dirtyBefore && propagateAs !== null) this.propagate(dbIndex, propagateAs ?? argv);
     if (!blocked) {
       cmd.calls++;
       cmd.usec += us;
       this.stats.totalCommands++;
-      if (this.stats.errorReplies !== errorsBefore) cmd.failedCalls++;
+      // Errors since the last statistics update: a nested command's errors are its own, not EXEC's.
+      if (this.stats.errorReplies > this.errorMark) cmd.failedCalls++;
+      this.errorMark = this.stats.errorReplies;
     }
+    this.introspection.afterCall(c, cmd, argv, us, blocked, rerun, flags);
     c.lastCmd = cmd;
     this.callDepth--;
     if (outer !== null) {
@@ -364,8 +476,64 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     } else {
       w.suppressed = false;
       this.afterReplyMode(c);
+      if (this.propagation.hasPending) {
+        this.propagatingClient = c;
+        this.propagation.flush(wrapsInTransaction(cmd));
+        this.propagatingClient = null;
+      }
+      if (this.introspection.tracking.hasPending) this.introspection.tracking.flushPending();
     }
     return blocked;
+  }
+
+  /* ---- busy scripts (busy.ts) ------------------------------------------------------------ */
+
+  /** Whether the running call could be suspended: an outermost call from a client. */
+  canSuspend(): boolean {
+    return this.callDepth === 1 && this.ctx.callFlags === 0 && this.busy.suspended === null && this.closing === null;
+  }
+
+  /** A handler asks to finish its call later; false when the call cannot be suspended. */
+  requestSuspend(): boolean {
+    if (!this.canSuspend()) return false;
+    this.busy.suspendRequested = true;
+    return true;
+  }
+
+  /** True once close() began (a suspended script stops there). */
+  get isClosing(): boolean {
+    return this.closing !== null;
+  }
+
+  private suspendCall(
+    c: Client, cmd: Command, argv: string[], flags: number, t0: number, dirtyBefore: number, dbIndex: number,
+    rerun: boolean,
+  ): boolean {
+    this.busy.suspendRequested = false;
+    this.busy.suspended = {
+      c, cmd, argv, flags, t0, dirtyBefore, dbIndex, rerun, propagateAs: this.ctx.end(), now: this.ks.now,
+    };
+    c.conn.parser.pause();
+    return false;
+  }
+
+  /** Run `fn` inside the suspended call (its cached time and call depth). */
+  resumeSuspended(fn: () => void): void {
+    const s = this.busy.suspended;
+    if (s === null) return;
+    this.ks.setTime(s.now);
+    fn();
+  }
+
+  /** Finish the suspended call, whose reply is written: statistics, effects, the next commands. */
+  finishSuspended(): void {
+    const s = this.busy.suspended;
+    if (s === null) return;
+    this.busy.suspended = null;
+    this.endCall(s.c, s.cmd, s.argv, s.flags, s.t0, s.dirtyBefore, s.dbIndex, s.rerun, null, false, s.propagateAs, false);
+    if (!s.c.closed) this.resumed(s.c);
+    if (this.blocking.pendingReady) this.blocking.handleReady();
+    this.busy.release();
   }
 
   /* ---- blocking (BlockingHost) ---------------------------------------------------------- */
@@ -393,18 +561,37 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.stats.countError(message);
   }
 
+  /**
+   * Count an error reply that belongs to a command that did not run (a script's rejected
+   * redis.call): errorstats, without making the running command a failed call.
+   */
+  countRejectedError(message: string): void {
+    this.stats.countError(message);
+    this.errorMark = this.stats.errorReplies;
+  }
+
   /* ---- effects (called through CallContext) --------------------------------------------- */
 
   /** KeyspaceHooks: a key expired (lazily or actively). */
   expired(db: Db, key: string): void {
     this.propagate(db.id, ['DEL', key]);
     this.notify(NOTIFY_EXPIRED, 'expired', key, db.id);
-    this.signalModifiedKey(db, key);
+    this.signalModifiedKey(db, key, null);
   }
 
   /** A key's value changed: WATCH and client-side caching hook in here. */
-  signalModifiedKey(_db: Db, _key: string): void {
-    /* No watchers or tracking tables exist until transactions and tracking land. */
+  signalModifiedKey(db: Db, key: string, by?: Client | null): void {
+    this.ks.noteModified(db, key);
+    this.multi.touchWatchedKey(db, key);
+    this.introspection.tracking.invalidateKey(key, by);
+    // A blocked client re-checks any key that changed: deletion or a type change must reach
+    // XREADGROUP (-UNBLOCKED), and a re-run that finds nothing simply stays blocked.
+    this.blocking.signalKeyAsReady(db, key);
+  }
+
+  /** server.current_client: the client whose command is running (inside call()), else null. */
+  get currentClient(): Client | null {
+    return this.callDepth > 0 ? this.ctx.client : null;
   }
 
   /**
@@ -418,14 +605,18 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     if (flags & NOTIFY_KEYEVENT) this.publish(`__keyevent@${dbid}__:${event}`, key);
   }
 
-  /** Deliver a pub/sub message; returns receivers. No subscribers exist before pub/sub lands. */
-  publish(_channel: string, _message: string): number {
-    return 0;
+  /** Deliver a pub/sub message; returns receivers. */
+  publish(channel: string, message: string): number {
+    return this.pubsub.publish(channel, message, false);
   }
 
-  /** Feed a command to the AOF and replicas (neither exists yet: counted only). */
-  propagate(_dbid: number, _argv: string[]): void {
+  /**
+   * Feed a command to the AOF and replicas: collected while a call runs and emitted (wrapped
+   * in MULTI/EXEC when there are several) when the outermost call returns.
+   */
+  propagate(dbid: number, argv: string[], target = PROPAGATE_ALL): void {
     this.stats.propagated++;
+    this.propagation.add(dbid, argv, target, this.callDepth > 0);
   }
 
   /* ---- pause ------------------------------------------------------------------------------ */
@@ -459,10 +650,14 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       this.unblocked = [];
       for (const c of list) if (!c.closed && c.blocked === null && !c.paused) c.conn.parser.resume();
     }
-    if (this.activeExpireEnabled && !this.ks.isReplica) {
+    if (this.activeExpireEnabled && !this.ks.isReplica && this.busy.suspended === null) {
       this.ks.setTime(Date.now());
+      const t0 = performance.now();
       this.activeExpire.run('fast', this.hz, this.config.getNum('active-expire-effort'), this.ks.now);
+      this.introspection.latency.addSampleIfNeeded('expire-cycle', Math.floor(performance.now() - t0));
     }
+    this.introspection.tracking.broadcast();
+    this.aof?.beforeSleep();
     this.flushPending();
   };
 
@@ -483,24 +678,25 @@ export class Engine implements KeyspaceHooks, BlockingHost {
         c.conn.closeAfterWrite();
         continue;
       }
-      const limit = this.outputLimits[this.outputLimitClass(c)];
-      if (limit.hard === 0 && limit.soft === 0) continue;
-      const reason = checkOutputLimits(c, limit, Date.now());
-      if (reason !== null) {
-        this.log('warning', `Client ${this.ports.clientInfoLine(c)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
-        this.stats.clientOutputBufferLimitDisconnections++;
-        c.conn.destroy();
-      }
+      if (closeOnOutputLimit(this.introspection.outputLimitHost, c)) c.conn.destroy();
+      else this.maxmemory.measureClient(c);
     }
   }
 
-  private outputLimitClass(_c: Client): OutputLimitClass {
-    return 'normal';
+  private outputLimitClass(c: Client): OutputLimitClass {
+    return this.clientType(c);
+  }
+
+  /** getClientType: the class CLIENT LIST/KILL TYPE and output limits use. */
+  clientType(c: Client): 'normal' | 'pubsub' | 'replica' {
+    if (c.replica !== null) return 'replica';
+    return c.pubsub !== null ? 'pubsub' : 'normal';
   }
 
   /* ---- serverCron ------------------------------------------------------------------------- */
 
   private serverCron(): void {
+    if (this.introspection.cronPaused || this.busy.suspended !== null) return;
     const now = Date.now();
     this.ks.setTime(now);
     this.cronLoops++;
@@ -509,22 +705,25 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       this.activeExpire.runSlowSliced(this.hz, this.config.getNum('active-expire-effort'), EXPIRE_SLICE_MS, () => {
         this.ks.setTime(Date.now());
         return this.ks.now;
-      }, (fn) => setImmediate(fn));
+      }, (fn) => setImmediate(this.busy.gate(fn)));
     }
     for (const db of this.ks.dbs) {
       db.dict.rehashStep(1000);
       db.expires.rehashStep(1000);
     }
     this.clientsCron(now);
+    this.introspection.cron(now);
     if (this.pauseMode !== null && now >= this.pauseUntil) this.unpause();
-    this.stats.trackMemory();
+    this.maxmemory.cron();
+    this.aof?.cron();
+    this.rdb?.cron();
   }
 
   private clientsCron(now: number): void {
     const timeout = this.config.getNum('timeout');
     if (timeout <= 0) return;
     for (const c of this.clients.values()) {
-      if (c.paused) continue;
+      if (c.paused || c.replica !== null) continue;
       if (now - c.lastInteraction > timeout * 1000) {
         this.log('verbose', 'Closing idle client');
         c.conn.destroy();

@@ -7,6 +7,8 @@
 import os from 'node:os';
 import type { Engine } from './engine.js';
 import { NODIS_VERSION, REDIS_VERSION } from './engine.js';
+import { latencyStatsInfo } from './introspection.js';
+import { memoryOverhead } from './memory-report.js';
 
 const DEFAULT_SECTIONS = [
   'server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'module_list',
@@ -18,12 +20,6 @@ const ALL_SECTIONS = [
 ];
 
 type Section = (e: Engine) => string;
-
-/** Memory in use once the modules are loaded: INFO's used_memory_startup baseline. */
-const STARTUP_MEMORY = ((): number => {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
-})();
 
 function lines(title: string, fields: Array<[string, string | number]>): string {
   let s = `# ${title}\r\n`;
@@ -83,21 +79,27 @@ const sections: Record<string, Section> = {
       ['maxclients', e.config.getNum('maxclients')],
       ['client_recent_max_input_buffer', 0],
       ['client_recent_max_output_buffer', 0],
-      ['blocked_clients', e.blocking.count],
-      ['tracking_clients', 0],
+      ['blocked_clients', e.blocking.count + e.pausedClientCount],
+      ['tracking_clients', e.introspection.tracking.clientCount],
       ['clients_in_timeout_table', 0],
     ]);
   },
   memory(e) {
-    const mu = process.memoryUsage();
-    const used = mu.heapUsed + mu.external;
-    const peak = Math.max(e.stats.peakMemory, used);
+    // The same figures as MEMORY STATS (getMemoryOverheadData).
+    const mh = memoryOverhead(e);
+    const mu = { heapUsed: mh.allocatorAllocated, heapTotal: mh.allocatorActive, rss: mh.rss };
+    const used = mh.totalAllocated;
+    const peak = mh.peakAllocated;
     const maxmemory = e.config.getNum('maxmemory');
     const total = os.totalmem();
-    const startup = Math.min(STARTUP_MEMORY, used);
-    const overhead = Math.min(used, startup);
-    const dataset = used - overhead;
+    const startup = mh.startupAllocated;
+    const overhead = mh.overheadTotal;
+    const dataset = mh.dataset;
     const netUsed = used - startup;
+    const sm = e.scripting?.memoryInfo() ?? {
+      usedMemoryLua: 0, usedMemoryScriptsEval: 0, numberOfCachedScripts: 0, numberOfFunctions: 0,
+      numberOfLibraries: 0, usedMemoryVmFunctions: 0, usedMemoryFunctions: 0,
+    };
     const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '0.00');
     return lines('Memory', [
       ['used_memory', used],
@@ -116,19 +118,19 @@ const sections: Record<string, Section> = {
       ['allocator_resident', mu.rss],
       ['total_system_memory', total],
       ['total_system_memory_human', bytesToHuman(total)],
-      ['used_memory_lua', 0],
-      ['used_memory_vm_eval', 0],
-      ['used_memory_lua_human', bytesToHuman(0)],
-      ['used_memory_scripts_eval', 0],
-      ['number_of_cached_scripts', 0],
-      ['number_of_functions', 0],
-      ['number_of_libraries', 0],
-      ['used_memory_vm_functions', 0],
-      ['used_memory_vm_total', 0],
-      ['used_memory_vm_total_human', bytesToHuman(0)],
-      ['used_memory_functions', 0],
-      ['used_memory_scripts', 0],
-      ['used_memory_scripts_human', bytesToHuman(0)],
+      ['used_memory_lua', sm.usedMemoryLua],
+      ['used_memory_vm_eval', sm.usedMemoryLua],
+      ['used_memory_lua_human', bytesToHuman(sm.usedMemoryLua)],
+      ['used_memory_scripts_eval', sm.usedMemoryScriptsEval],
+      ['number_of_cached_scripts', sm.numberOfCachedScripts],
+      ['number_of_functions', sm.numberOfFunctions],
+      ['number_of_libraries', sm.numberOfLibraries],
+      ['used_memory_vm_functions', sm.usedMemoryVmFunctions],
+      ['used_memory_vm_total', sm.usedMemoryLua + sm.usedMemoryVmFunctions],
+      ['used_memory_vm_total_human', bytesToHuman(sm.usedMemoryLua + sm.usedMemoryVmFunctions)],
+      ['used_memory_functions', sm.usedMemoryFunctions],
+      ['used_memory_scripts', sm.usedMemoryScriptsEval + sm.usedMemoryFunctions],
+      ['used_memory_scripts_human', bytesToHuman(sm.usedMemoryScriptsEval + sm.usedMemoryFunctions)],
       ['maxmemory', maxmemory],
       ['maxmemory_human', bytesToHuman(maxmemory)],
       ['maxmemory_policy', e.config.getStr('maxmemory-policy')],
@@ -140,11 +142,11 @@ const sections: Record<string, Section> = {
       ['rss_overhead_bytes', 0],
       ['mem_fragmentation_ratio', ratio(mu.rss, used)],
       ['mem_fragmentation_bytes', mu.rss - used],
-      ['mem_not_counted_for_evict', 0],
-      ['mem_replication_backlog', 0],
+      ['mem_not_counted_for_evict', e.maxmemory.notCounted()],
+      ['mem_replication_backlog', e.replication?.backlogMemory ?? 0],
       ['mem_total_replication_buffers', 0],
       ['mem_clients_slaves', 0],
-      ['mem_clients_normal', 0],
+      ['mem_clients_normal', mh.clientsNormal],
       ['mem_cluster_links', 0],
       ['mem_aof_buffer', 0],
       ['mem_allocator', `v8-${process.versions.v8}`],
@@ -161,30 +163,34 @@ const sections: Record<string, Section> = {
       ['current_cow_size', 0],
       ['current_cow_size_age', 0],
       ['current_fork_perc', '0.00'],
-      ['current_save_keys_processed', 0],
-      ['current_save_keys_total', 0],
+      ['current_save_keys_processed', e.rdb?.info().current_save_keys_processed ?? 0],
+      ['current_save_keys_total', e.rdb?.info().current_save_keys_total ?? 0],
       ['rdb_changes_since_last_save', e.dirty],
-      ['rdb_bgsave_in_progress', 0],
-      ['rdb_last_save_time', Math.floor(e.startTime / 1000)],
-      ['rdb_last_bgsave_status', 'ok'],
-      ['rdb_last_bgsave_time_sec', -1],
-      ['rdb_current_bgsave_time_sec', -1],
-      ['rdb_saves', 0],
+      ['rdb_bgsave_in_progress', e.rdb?.info().rdb_bgsave_in_progress ?? 0],
+      ['rdb_last_save_time', e.rdb?.info().rdb_last_save_time ?? Math.floor(e.startTime / 1000)],
+      ['rdb_last_bgsave_status', e.rdb?.info().rdb_last_bgsave_status ?? 'ok'],
+      ['rdb_last_bgsave_time_sec', e.rdb?.info().rdb_last_bgsave_time_sec ?? -1],
+      ['rdb_current_bgsave_time_sec', e.rdb?.info().rdb_current_bgsave_time_sec ?? -1],
+      ['rdb_saves', e.rdb?.info().rdb_saves ?? 0],
       ['rdb_last_cow_size', 0],
-      ['rdb_last_load_keys_expired', 0],
-      ['rdb_last_load_keys_loaded', 0],
-      ['aof_enabled', 0],
-      ['aof_rewrite_in_progress', 0],
-      ['aof_rewrite_scheduled', 0],
-      ['aof_last_rewrite_time_sec', -1],
-      ['aof_current_rewrite_time_sec', -1],
-      ['aof_last_bgrewrite_status', 'ok'],
-      ['aof_rewrites', 0],
-      ['aof_rewrites_consecutive_failures', 0],
-      ['aof_last_write_status', 'ok'],
-      ['aof_last_cow_size', 0],
+      ['rdb_last_load_keys_expired', e.rdbLoad.lastLoadKeysExpired],
+      ['rdb_last_load_keys_loaded', e.rdbLoad.lastLoadKeysLoaded],
+      ...(e.aof?.infoFields() ?? [
+        ['aof_enabled', 0],
+        ['aof_rewrite_in_progress', 0],
+        ['aof_rewrite_scheduled', 0],
+        ['aof_last_rewrite_time_sec', -1],
+        ['aof_current_rewrite_time_sec', -1],
+        ['aof_last_bgrewrite_status', 'ok'],
+        ['aof_rewrites', 0],
+        ['aof_rewrites_consecutive_failures', 0],
+        ['aof_last_write_status', 'ok'],
+        ['aof_last_cow_size', 0],
+      ] as Array<[string, string | number]>),
       ['module_fork_in_progress', 0],
       ['module_fork_last_cow_size', 0],
+      ...(e.aof?.infoOnFields() ?? []),
+      ...e.rdbLoad.infoFields(),
     ]);
   },
   stats(e) {
@@ -203,22 +209,22 @@ const sections: Record<string, Section> = {
       ['instantaneous_input_repl_kbps', '0.00'],
       ['instantaneous_output_repl_kbps', '0.00'],
       ['rejected_connections', s.rejectedConnections],
-      ['sync_full', 0],
-      ['sync_partial_ok', 0],
-      ['sync_partial_err', 0],
+      ['sync_full', e.replication?.syncFull ?? 0],
+      ['sync_partial_ok', e.replication?.syncPartialOk ?? 0],
+      ['sync_partial_err', e.replication?.syncPartialErr ?? 0],
       ['expired_keys', k.expiredKeys],
       ['expired_stale_perc', k.expiredStalePerc.toFixed(2)],
       ['expired_time_cap_reached_count', k.expiredTimeCapReachedCount],
       ['expire_cycle_cpu_milliseconds', Math.round(k.expireCycleCpuMilliseconds)],
-      ['evicted_keys', 0],
+      ['evicted_keys', e.maxmemory.evictedKeys],
       ['evicted_clients', 0],
-      ['total_eviction_exceeded_time', 0],
-      ['current_eviction_exceeded_time', 0],
+      ['total_eviction_exceeded_time', Math.floor((e.maxmemory.totalExceededUs + e.maxmemory.currentExceededUs) / 1000)],
+      ['current_eviction_exceeded_time', Math.floor(e.maxmemory.currentExceededUs / 1000)],
       ['keyspace_hits', k.hits],
       ['keyspace_misses', k.misses],
-      ['pubsub_channels', 0],
-      ['pubsub_patterns', 0],
-      ['pubsubshard_channels', 0],
+      ['pubsub_channels', e.pubsub.channels.size],
+      ['pubsub_patterns', e.pubsub.patterns.size],
+      ['pubsubshard_channels', e.pubsub.shardChannels.size],
       ['latest_fork_usec', 0],
       ['total_forks', 0],
       ['migrate_cached_sockets', 0],
@@ -229,9 +235,9 @@ const sections: Record<string, Section> = {
       ['active_defrag_key_misses', 0],
       ['total_active_defrag_time', 0],
       ['current_active_defrag_time', 0],
-      ['tracking_total_keys', 0],
-      ['tracking_total_items', 0],
-      ['tracking_total_prefixes', 0],
+      ['tracking_total_keys', e.introspection.tracking.totalKeys],
+      ['tracking_total_items', e.introspection.tracking.totalItems],
+      ['tracking_total_prefixes', e.introspection.tracking.totalPrefixes],
       ['unexpected_error_replies', 0],
       ['total_error_replies', s.errorReplies],
       ['dump_payload_sanitizations', 0],
@@ -239,14 +245,15 @@ const sections: Record<string, Section> = {
       ['total_writes_processed', 0],
       ['io_threaded_reads_processed', 0],
       ['io_threaded_writes_processed', 0],
-      ['reply_buffer_shrinks', 0],
-      ['reply_buffer_expands', 0],
+      ['reply_buffer_shrinks', e.introspection.replyBufferShrinks],
+      ['reply_buffer_expands', e.introspection.replyBufferExpands],
       // Not in 7.0.15 (Redis 7.2+ reports them); kept last so 7.0 parsers see 7.0's order.
       ['client_query_buffer_limit_disconnections', s.clientQbufLimitDisconnections],
       ['client_output_buffer_limit_disconnections', s.clientOutputBufferLimitDisconnections],
     ]);
   },
   replication(e) {
+    if (e.replication !== null) return lines('Replication', e.replication.infoFields());
     return lines('Replication', [
       ['role', e.ks.isReplica ? 'slave' : 'master'],
       ['connected_slaves', 0],
@@ -294,8 +301,8 @@ const sections: Record<string, Section> = {
     for (const [code, n] of e.stats.errors) s += `errorstat_${code}:count=${n}\r\n`;
     return s;
   },
-  latencystats() {
-    return '# Latencystats\r\n';
+  latencystats(e) {
+    return '# Latencystats\r\n' + latencyStatsInfo(e, e.config.getLatencyPercentiles());
   },
   cluster() {
     return lines('Cluster', [['cluster_enabled', 0]]);

@@ -4,7 +4,9 @@
  */
 
 import type {
-  ClientFilter, ClientsPort, ClientView, ServerPorts, ShutdownOptions,
+  ClientFilter, ClientsPort, ClientView, IntrospectionPort, PubSubPort, ReplicationPort, ScriptingPort, ServerPorts,
+  ShutdownOptions,
+  TrackingOptions, TransactionsPort,
 } from '../commands/context.js';
 import type { CommandSpec } from '../commands/spec.js';
 import type { Db } from '../keyspace/db.js';
@@ -13,7 +15,16 @@ import type { LogLevel } from '../util/log.js';
 import type { Client } from './client.js';
 import type { Engine } from './engine.js';
 import { buildInfo } from './info.js';
-import { pendingOutput } from './output-limits.js';
+import { DETACHED_REPLICATION } from './replication-hooks.js';
+import { DETACHED_SCRIPTING } from './scripting-hooks.js';
+import { TRACKING_BCAST, TRACKING_BROKEN_REDIR } from './tracking.js';
+import { makePubSubPort, makeTransactionsPort } from './messaging-ports.js';
+import { makeIntrospectionPort, trackingOff, trackingOn } from './introspection-ports.js';
+import { clientMemory } from './memory-report.js';
+import type { RObject } from '../keyspace/object.js';
+import { dumpPayload } from '../persistence/rdb/encoder.js';
+import { decodeDumpPayload, verifyDumpPayload } from '../persistence/rdb/decoder.js';
+import { limitsFromConfig } from '../persistence/rdb/decode-object.js';
 
 /** A DEBUG subcommand implemented by the engine; false when the arguments do not fit. */
 export type DebugHandler = (argv: readonly string[], reply: ReplyWriter) => boolean;
@@ -21,6 +32,13 @@ export type DebugHandler = (argv: readonly string[], reply: ReplyWriter) => bool
 export class Ports implements ServerPorts, ClientsPort {
   readonly commands: ServerPorts['commands'];
   readonly clients: ClientsPort = this;
+  readonly pubsub: PubSubPort;
+  readonly transactions: TransactionsPort;
+  readonly introspection: IntrospectionPort;
+  /** Replaced by the replication layer when the server is composed (server.ts). */
+  replication: ReplicationPort = DETACHED_REPLICATION;
+  /** Replaced by the scripting layer when the server is composed (server.ts). */
+  scripting: ScriptingPort = DETACHED_SCRIPTING;
 
   constructor(private readonly e: Engine) {
     this.commands = {
@@ -28,6 +46,9 @@ export class Ports implements ServerPorts, ClientsPort {
       all: () => e.registry.commands.map((c) => c.spec),
       fullName: (spec: CommandSpec) => e.registry.ofSpec(spec)?.fullName ?? spec.name,
     };
+    this.pubsub = makePubSubPort(e);
+    this.transactions = makeTransactionsPort(e);
+    this.introspection = makeIntrospectionPort(e);
   }
 
   get authRequired(): boolean {
@@ -72,6 +93,8 @@ export class Ports implements ServerPorts, ClientsPort {
   resetStats(): void {
     this.e.stats.reset();
     this.e.registry.resetStats();
+    this.e.introspection.resetStats();
+    this.e.maxmemory.resetStats();
     const s = this.e.ks.stats;
     s.hits = s.misses = s.expiredKeys = s.expiredStalePerc = s.expiredTimeCapReachedCount = 0;
     s.expireCycleCpuMilliseconds = 0;
@@ -89,13 +112,65 @@ export class Ports implements ServerPorts, ClientsPort {
   }
 
   flushAll(_async: boolean): void {
+    for (const db of this.e.ks.dbs) this.e.multi.touchAllWatchedKeysInDb(db, null);
+    this.e.introspection.tracking.invalidateOnFlush();
     const removed = this.e.flushAll();
-    this.e.dirty += removed + 1;
+    this.e.dirty += removed;
+    this.e.rdb?.onFlushAll();
+    this.e.dirty++;
+    for (const db of this.e.ks.dbs) this.e.blocking.signalAllWaited(db);
+  }
+
+  bgrewriteaof(callFlags: number): { status: string } | { error: string } {
+    return this.e.aof?.bgrewrite(callFlags) ?? { error: 'ERR append only file support is not attached' };
+  }
+
+  save(): string | null {
+    const r = this.e.rdb;
+    if (r === null) return 'ERR';
+    if (r.inProgress) return 'ERR Background save already in progress';
+    return r.saveSync() ? null : 'ERR';
+  }
+
+  bgsave(schedule: boolean): { status: string } | { error: string } {
+    const r = this.e.rdb;
+    if (r === null) return { error: 'ERR' };
+    if (r.inProgress) return { error: 'ERR Background save already in progress' };
+    const aofBusy = this.e.aof?.infoFields().some(([k, v]) => k === 'aof_rewrite_in_progress' && v === 1) ?? false;
+    if (aofBusy) {
+      if (!schedule) {
+        return { error: 'ERR Another child process is active (AOF?): can\'t BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.' };
+      }
+      r.scheduled = true;
+      return { status: 'Background saving scheduled' };
+    }
+    const err = r.bgsave();
+    return err === null ? { status: 'Background saving started' } : { error: err };
+  }
+
+  dumpValue(o: RObject): Buffer {
+    return dumpPayload(o, this.e.config.getBool('rdbcompression'));
+  }
+
+  restoreValue(payload: Buffer): RObject | null | 'version-or-checksum' {
+    if (!verifyDumpPayload(payload)) return 'version-or-checksum';
+    try {
+      return decodeDumpPayload(payload, limitsFromConfig((n) => this.e.config.getNum(n)));
+    } catch {
+      return null;
+    }
+  }
+
+  lastsave(): number {
+    return this.e.rdb?.lastSave ?? Math.floor(this.e.startTime / 1000);
   }
 
   flushDb(db: Db, _async: boolean): void {
+    this.e.multi.touchAllWatchedKeysInDb(db, null);
+    this.e.introspection.tracking.invalidateOnFlush();
     const removed = db.flush();
     this.e.dirty += removed + 1;
+    this.e.blocking.signalAllWaited(db);
   }
 
   swapDb(a: number, b: number): string | null {
@@ -104,6 +179,8 @@ export class Ports implements ServerPorts, ClientsPort {
     const db = dbs[b];
     if (da === undefined || db === undefined) return 'ERR DB index is out of range';
     if (a !== b) {
+      this.e.multi.touchAllWatchedKeysInDb(da, db);
+      this.e.multi.touchAllWatchedKeysInDb(db, da);
       da.swapWith(db);
       // Clients blocked in either database now see the other one's data.
       this.e.blocking.signalAllWaited(da);
@@ -115,9 +192,11 @@ export class Ports implements ServerPorts, ClientsPort {
 
   shutdown(opts: ShutdownOptions): string | null {
     if (opts.abort) return 'ERR No shutdown in progress.';
+    // While a script is busy only SHUTDOWN NOSAVE may stop the server.
+    if (this.e.busy.active && opts.save !== 'nosave') return this.e.busy.error();
     this.e.log('warning', 'User requested shutdown...');
-    if (opts.save === 'save') {
-      this.e.log('warning', 'SHUTDOWN SAVE requested, but persistence is not available yet: nothing saved.');
+    if (this.e.rdb !== null && !this.e.rdb.onShutdown(opts.save) && !opts.force) {
+      return 'ERR Errors trying to SHUTDOWN. Check logs.';
     }
     this.e.log('warning', 'Redis is now ready to exit, bye bye...');
     void this.e.close();
@@ -163,7 +242,7 @@ export class Ports implements ServerPorts, ClientsPort {
 
   private matches(c: Client, f: ClientFilter, self: number): boolean {
     if (f.ids && !f.ids.includes(c.id)) return false;
-    if (f.type !== undefined && f.type !== 'normal') return false;
+    if (f.type !== undefined && f.type !== this.e.clientType(c)) return false;
     if (f.addr !== undefined && c.conn.addr !== f.addr) return false;
     if (f.laddr !== undefined && c.conn.laddr !== f.laddr) return false;
     if (f.user !== undefined && c.user !== f.user) return false;
@@ -238,6 +317,29 @@ export class Ports implements ServerPorts, ClientsPort {
     c.noTouch = false;
     c.user = 'default';
     c.setAuthenticated(!this.e.authRequired);
+    this.e.multi.dropClient(c);
+    this.e.pubsub.dropClient(c);
+    this.e.introspection.forgetClient(c);
+  }
+
+  trackingOn(client: ClientView, redirect: number, opts: TrackingOptions, prefixes: readonly string[]): string | null {
+    return trackingOn(this.e, client, redirect, opts, prefixes);
+  }
+
+  trackingOff(client: ClientView): void {
+    trackingOff(this.e, client);
+  }
+
+  trackingCaching(client: ClientView, yes: boolean): string | null {
+    return this.e.introspection.tracking.caching(client as Client, yes);
+  }
+
+  trackingRedirect(client: ClientView): number {
+    return this.e.introspection.tracking.getRedir(client as Client);
+  }
+
+  trackingInfo(client: ClientView): { flags: string[]; redirect: number; prefixes: string[] } {
+    return this.e.introspection.tracking.info(client as Client);
   }
 
   /**
@@ -247,25 +349,41 @@ export class Ports implements ServerPorts, ClientsPort {
   clientInfoLine(c: Client): string {
     const now = Date.now();
     const conn = c.conn;
-    let flags = '';
+    let flags = c.replica !== null ? 'S' : '';
+    if (c.monitor) flags += 'O';
+    if (c.pubsub !== null) flags += 'P';
     if (c.inMulti) flags += 'x';
     if (c.blocked !== null) flags += 'b';
+    const tracking = c.tracking;
+    if (tracking !== null) {
+      flags += 't';
+      const info = tracking.flags;
+      if (info & TRACKING_BROKEN_REDIR) flags += 'R';
+      if (info & TRACKING_BCAST) flags += 'B';
+    }
+    if (c.dirtyCas) flags += 'd';
     if (c.closeAfter) flags += 'c';
     if (c.killed) flags += 'A';
     if (conn.isUnix) flags += 'U';
     if (c.noEvict) flags += 'e';
     if (c.noTouch) flags += 'T';
     const qbuf = conn.parser.bufferedBytes;
-    const omem = pendingOutput(c);
+    const w = c.writer;
+    const mem = clientMemory(this.e, c);
+    const omem = mem.output;
+    const pendingSocket = conn.pendingBytes > 0;
     const cmd = c.lastCmd ? c.lastCmd.fullName : 'NULL';
+    const subs = c.pubsub;
+    const ms = c.mstate;
     return (
       `id=${c.id} addr=${conn.addr} laddr=${conn.laddr} fd=${conn.fd} name=${c.name ?? ''} ` +
       `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} ` +
-      `flags=${flags || 'N'} db=${c.dbIndex} sub=0 psub=0 ssub=0 multi=-1 ` +
-      `qbuf=${qbuf} qbuf-free=${conn.parser.idleBufferCapacity} argv-mem=${c.argvMem} multi-mem=0 ` +
-      `rbs=${c.writer.bufferSize} rbp=${c.writer.bufferSize} obl=0 oll=${c.writer.chunkCount} omem=${omem} ` +
-      `tot-mem=${qbuf + omem + c.writer.bufferSize + c.argvMem} events=r cmd=${cmd} user=${c.user} ` +
-      `redir=-1 resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}`
+      `flags=${flags || 'N'} db=${c.dbIndex} sub=${subs ? subs.channels.size : 0} ` +
+      `psub=${subs ? subs.patterns.size : 0} ssub=${subs ? subs.shard.size : 0} multi=${ms ? ms.commands.length : -1} ` +
+      `qbuf=${qbuf} qbuf-free=${conn.parser.idleBufferCapacity} argv-mem=${c.argvMem} multi-mem=${ms ? ms.argvLenSums : 0} ` +
+      `rbs=${w.bufferSize} rbp=${w.bufferPeak} obl=${w.openBytes} oll=${w.chunkCount + (pendingSocket ? 1 : 0)} ` +
+      `omem=${omem} tot-mem=${mem.total} events=${pendingSocket ? 'rw' : 'r'} cmd=${cmd} user=${c.user} ` +
+      `redir=${tracking !== null ? tracking.redirect : -1} resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}`
     );
   }
 }

@@ -56,6 +56,8 @@ export class Command {
   usec = 0;
   rejectedCalls = 0;
   failedCalls = 0;
+  /** Flags that depend on the arguments (a script's declared flags), or null. */
+  dynamicFlags: ((argv: readonly string[], flags: number) => number) | null = null;
 
   constructor(
     readonly spec: CommandSpec,

@@ -8,18 +8,46 @@
  * `expired`). A replica never deletes on its own: it reports the key as missing and waits for
  * its master's DEL.
  *
- * Keys live in both dicts by the same latin1 string; the expires dict is small when few keys
- * carry a TTL, and the active expiry cycle samples only it. Both dicts support O(1) random
- * sampling and a SCAN cursor (ds/dict.ts), which RANDOMKEY, SCAN and the cycles rely on.
+ * Keys live in both dicts by the same latin1 string (setExpire stores the main dict's own key
+ * string, so a TTL does not copy the key); the expires dict is small when few keys carry a
+ * TTL, and the active expiry cycle samples only it. Both dicts support O(1) random sampling and
+ * a SCAN cursor (ds/dict.ts), which RANDOMKEY, SCAN, eviction and the cycles rely on.
+ *
+ * Access clocks: lookups stamp the value's `lru` field with the LRU clock, or, under an LFU
+ * maxmemory-policy, update its logarithmic counter (keyspace/evict.ts).
+ *
+ * Memory accounting (what maxmemory compares against). Each stored value carries the bytes it
+ * was charged (RObject.mem: keyUsage of key + value, keyspace/memory.ts), and each Db keeps the
+ * sum of its keys' charges plus EXPIRE_ENTRY_BYTES per TTL. Invariant: db.memBytes equals the
+ * sum of `mem` over the values in db.dict plus the TTL entries; a value outside any dict has
+ * mem 0. Every path that inserts or removes a key (add, set, delete, lazy expiry, flush, swap)
+ * adjusts the sum directly. Values changed in place (LPUSH, HSET, APPEND ...) are re-measured
+ * lazily: the engine reports each modified key (noteModified, fed by signalModifiedKey), and
+ * settle() recharges those keys (charge = new estimate - old charge) before anyone reads the
+ * total. Re-measuring costs O(samples) per modified key, not a walk of the value, and needs no
+ * instrumentation inside the types. A key modified and then deleted, or replaced, before the
+ * settle is simply skipped or charged at its current size: recharging is idempotent.
  */
 
 import { Dict } from '../ds/dict.js';
+import { initialLru, lfuTouch } from './evict.js';
+import { keyUsage } from './memory.js';
 import type { RObject } from './object.js';
+
+/** What a TTL costs: its expires dict entry (the key string is shared with the main dict). */
+export const EXPIRE_ENTRY_BYTES = 56;
+/** Pending modified keys beyond which noteModified settles at once (bounds the list). */
+const SETTLE_BACKLOG = 1 << 16;
 
 /** Services the keyspace calls out to; the engine implements them. */
 export interface KeyspaceHooks {
   /** `key` was deleted from `db` because its TTL passed (lazily or by the active cycle). */
   expired(db: Db, key: string): void;
+  /**
+   * Called before `key` of `db` is written, deleted or (re)created, or its TTL changes: the
+   * forkless snapshot serializes the old entry first (set while a BGSAVE runs).
+   */
+  beforeWrite?: ((db: Db, key: string) => void) | undefined;
 }
 
 export interface KeyspaceStats {
@@ -39,6 +67,10 @@ export interface KeyspaceEnv {
   lruClock: number;
   /** True on a replica: lookups never delete expired keys themselves. */
   isReplica: boolean;
+  /** An LFU maxmemory-policy is in force: lookups maintain LFU counters instead of LRU. */
+  lfu: boolean;
+  lfuLogFactor: number;
+  lfuDecayTime: number;
   readonly stats: KeyspaceStats;
   readonly hooks: KeyspaceHooks;
 }
@@ -53,6 +85,8 @@ export class Db {
   avgTtl = 0;
   /** Resume point of the active expiry cycle in `expires`. */
   expireCursor = 0;
+  /** Estimated bytes of this database's keys, values and TTL entries (see the header). */
+  memBytes = 0;
 
   constructor(
     readonly id: number,
@@ -77,8 +111,7 @@ export class Db {
     const when = this.expires.get(key);
     if (when === undefined || when >= this.env.now) return false;
     if (this.env.isReplica) return true;
-    this.dict.delete(key);
-    this.expires.delete(key);
+    this.remove(key);
     this.env.stats.expiredKeys++;
     this.env.hooks.expired(this, key);
     return true;
@@ -96,16 +129,24 @@ export class Db {
       return null;
     }
     this.env.stats.hits++;
-    if (!noTouch) o.lru = this.env.lruClock;
+    if (!noTouch) this.touch(o);
     return o;
+  }
+
+  /** Record an access: the LRU stamp or the LFU counter. */
+  touch(o: RObject): void {
+    const env = this.env;
+    if (env.lfu) o.lru = lfuTouch(o.lru, env.now, env.lfuLogFactor, env.lfuDecayTime);
+    else o.lru = env.lruClock;
   }
 
   /** lookupKeyWrite: expiry, no statistics. */
   lookupWrite(key: string): RObject | null {
+    this.env.hooks.beforeWrite?.(this, key);
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return null;
     const o = this.dict.get(key);
     if (o === undefined) return null;
-    o.lru = this.env.lruClock;
+    this.touch(o);
     return o;
   }
 
@@ -114,26 +155,68 @@ export class Db {
     return this.dict.get(key);
   }
 
-  /** Add a key that does not exist. */
+  /**
+   * Add a key that does not exist. A value that was never stamped gets a fresh access stamp
+   * (createObject's); one moved from another key (RENAME, MOVE) keeps its own.
+   */
   add(key: string, o: RObject): void {
-    o.lru = this.env.lruClock;
+    this.env.hooks.beforeWrite?.(this, key);
+    if (o.lru === 0) o.lru = initialLru(this.env);
     this.dict.set(key, o);
+    this.charge(key, o);
   }
 
   /**
    * setKey: store `o` under `key`, replacing any value; the TTL is cleared unless `keepTtl`.
+   * Overwriting keeps the old value's LFU counter under an LFU policy (dbOverwrite).
    */
   set(key: string, o: RObject, keepTtl = false): void {
-    o.lru = this.env.lruClock;
-    this.dict.set(key, o);
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    this.env.hooks.beforeWrite?.(this, key);
+    const d = this.dict;
+    const slot = d.slotOf(key);
+    if (slot >= 0) {
+      const old = d.valueAt(slot);
+      if (old !== o) {
+        this.memBytes -= old.mem;
+        old.mem = 0;
+        o.lru = this.env.lfu ? old.lru : this.env.lruClock;
+        d.setValueAt(slot, o);
+      }
+      if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key)) this.memBytes -= EXPIRE_ENTRY_BYTES;
+    } else {
+      o.lru = initialLru(this.env);
+      d.set(key, o);
+    }
+    this.charge(key, o);
   }
 
   /** Remove a key and its TTL. */
   delete(key: string): boolean {
-    if (!this.dict.delete(key)) return false;
-    if (this.expires.size !== 0) this.expires.delete(key);
-    return true;
+    return this.remove(key) !== undefined;
+  }
+
+  /** Remove a key and its TTL; returns the value (with its charge released) or undefined. */
+  remove(key: string): RObject | undefined {
+    this.env.hooks.beforeWrite?.(this, key);
+    const o = this.dict.take(key);
+    if (o === undefined) return undefined;
+    this.memBytes -= o.mem;
+    o.mem = 0;
+    if (this.expires.size !== 0 && this.expires.delete(key)) this.memBytes -= EXPIRE_ENTRY_BYTES;
+    return o;
+  }
+
+  /** Charge `o` (stored under `key`) at its current estimated size. */
+  private charge(key: string, o: RObject): void {
+    const n = keyUsage(key, o);
+    this.memBytes += n - o.mem;
+    o.mem = n;
+  }
+
+  /** Re-measure a key whose value may have changed in place (no-op when it is gone). */
+  recharge(key: string): void {
+    const o = this.dict.get(key);
+    if (o !== undefined) this.charge(key, o);
   }
 
   /** Absolute expire time in unix ms, or -1 when the key has no TTL. */
@@ -143,12 +226,25 @@ export class Db {
   }
 
   setExpire(key: string, when: number): void {
-    this.expires.set(key, when);
+    this.env.hooks.beforeWrite?.(this, key);
+    const e = this.expires;
+    const slot = e.size === 0 ? -1 : e.slotOf(key);
+    if (slot >= 0) {
+      e.setValueAt(slot, when);
+      return;
+    }
+    // Share the main dict's key string rather than keeping the caller's copy.
+    const at = this.dict.slotOf(key);
+    e.set(at >= 0 ? this.dict.keyAt(at) : key, when);
+    this.memBytes += EXPIRE_ENTRY_BYTES;
   }
 
   /** Remove the TTL; true if there was one. */
   persist(key: string): boolean {
-    return this.expires.delete(key);
+    this.env.hooks.beforeWrite?.(this, key);
+    if (!this.expires.delete(key)) return false;
+    this.memBytes -= EXPIRE_ENTRY_BYTES;
+    return true;
   }
 
   /**
@@ -177,6 +273,7 @@ export class Db {
     this.expires = new Dict<number>();
     this.avgTtl = 0;
     this.expireCursor = 0;
+    this.memBytes = 0;
     return n;
   }
 
@@ -185,12 +282,15 @@ export class Db {
     const d = this.dict;
     const e = this.expires;
     const a = this.avgTtl;
+    const m = this.memBytes;
     this.dict = other.dict;
     this.expires = other.expires;
     this.avgTtl = other.avgTtl;
+    this.memBytes = other.memBytes;
     other.dict = d;
     other.expires = e;
     other.avgTtl = a;
+    other.memBytes = m;
     this.expireCursor = 0;
     other.expireCursor = 0;
   }
@@ -201,6 +301,9 @@ export class Keyspace implements KeyspaceEnv {
   now = Date.now();
   lruClock = 0;
   isReplica = false;
+  lfu = false;
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
   readonly stats: KeyspaceStats = {
     hits: 0,
     misses: 0,
@@ -228,6 +331,36 @@ export class Keyspace implements KeyspaceEnv {
   totalKeys(): number {
     let n = 0;
     for (const db of this.dbs) n += db.size;
+    return n;
+  }
+
+  /* ---- memory accounting ---------------------------------------------------------------- */
+
+  private pendingDbs: Db[] = [];
+  private pendingKeys: string[] = [];
+
+  /** A key's value may have changed in place: re-measure it at the next settle(). */
+  noteModified(db: Db, key: string): void {
+    this.pendingDbs.push(db);
+    if (this.pendingKeys.push(key) >= SETTLE_BACKLOG) this.settle();
+  }
+
+  /** Recharge every key reported since the last call. */
+  settle(): void {
+    const keys = this.pendingKeys;
+    const n = keys.length;
+    if (n === 0) return;
+    const dbs = this.pendingDbs;
+    for (let i = 0; i < n; i++) (dbs[i] as Db).recharge(keys[i] as string);
+    this.pendingDbs = [];
+    this.pendingKeys = [];
+  }
+
+  /** Estimated bytes of every database's keys, values and TTLs (settled first). */
+  datasetBytes(): number {
+    this.settle();
+    let n = 0;
+    for (const db of this.dbs) n += db.memBytes;
     return n;
   }
 }

@@ -41,6 +41,8 @@ const TYPE_NAMES = ['string', 'list', 'set', 'zset', 'hash', 'module', 'stream']
 export class RObject {
   /** LRU clock (seconds resolution, 24 bits) or LFU data, as Redis keeps in robj.lru. */
   lru = 0;
+  /** Bytes this value (with its key) is charged in its Db's memory total; 0 outside a Db. */
+  mem = 0;
   constructor(
     public type: ObjType,
     public enc: Encoding,

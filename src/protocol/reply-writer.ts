@@ -25,10 +25,22 @@ export class ReplyWriter {
   /** Called for every error reply (the text after '-'), for error statistics. */
   onError: ((message: string) => void) | null = null;
 
+  /**
+   * Set when the client is being closed (output buffer limits): everything, pushes included,
+   * is dropped from then on.
+   */
+  dead = false;
+  /** Called after the writer moved bytes into its chunk list (output-limit checks). */
+  onSpill: (() => void) | null = null;
+
   private buf: Buffer = Buffer.allocUnsafe(DEFAULT_SIZE);
   private pos = 0;
   private chunks: Buffer[] = [];
   private chunkBytes = 0;
+  /** Payloads above this size bypass the buffer (at most half of it). */
+  private big = BIG;
+  /** Most bytes the buffer held since the last resetPeak(); the buffer size when a reply did not fit. */
+  private peak = 0;
 
   /** Bytes waiting in this writer (not yet handed to the socket). */
   get pendingBytes(): number {
@@ -43,6 +55,35 @@ export class ReplyWriter {
   /** The size of the reusable buffer (CLIENT LIST `rbs`). */
   get bufferSize(): number {
     return this.buf.length;
+  }
+
+  /** Bytes in the reusable buffer (CLIENT LIST `obl`). */
+  get openBytes(): number {
+    return this.pos;
+  }
+
+  /** Bytes in the chunk list (what Redis counts as the reply list). */
+  get listBytes(): number {
+    return this.chunkBytes;
+  }
+
+  /** The buffer's peak usage (CLIENT LIST `rbp`). */
+  get bufferPeak(): number {
+    return Math.max(this.peak, this.pos);
+  }
+
+  /** Start a new peak-usage period from the current usage. */
+  resetPeak(): void {
+    this.peak = this.pos;
+  }
+
+  /** Replace the reusable buffer by one of `size` bytes (at least 1 KiB), keeping its content. */
+  resize(size: number): void {
+    const n = Math.max(1024, Math.max(size, this.pos));
+    const b = Buffer.allocUnsafe(n);
+    this.buf.copy(b, 0, 0, this.pos);
+    this.buf = b;
+    this.big = Math.min(BIG, n >> 1);
   }
 
   /** Everything written since the last take(), or null when there is nothing. */
@@ -64,15 +105,25 @@ export class ReplyWriter {
 
   private spill(): void {
     if (this.pos === 0) return;
+    if (this.pos > this.peak) this.peak = this.pos;
     const out = Buffer.allocUnsafe(this.pos);
     this.buf.copy(out, 0, 0, this.pos);
-    this.chunks.push(out);
-    this.chunkBytes += this.pos;
     this.pos = 0;
+    this.addChunk(out);
+  }
+
+  private addChunk(b: Buffer): void {
+    this.chunks.push(b);
+    this.chunkBytes += b.length;
+    this.onSpill?.();
   }
 
   private room(n: number): void {
-    if (this.pos + n > this.buf.length) this.spill();
+    if (this.pos + n > this.buf.length) {
+      // Redis fills its buffer before spilling to the list: count it as full.
+      this.peak = this.buf.length;
+      this.spill();
+    }
   }
 
   /** Append a latin1 string that is known to fit in the buffer after room(). */
@@ -91,12 +142,11 @@ export class ReplyWriter {
 
   /** Append raw protocol text (already encoded). */
   raw(s: string): void {
-    if (this.suppressed) return;
-    if (s.length > BIG) {
+    if (this.suppressed || this.dead) return;
+    if (s.length > this.big) {
+      this.peak = this.buf.length;
       this.spill();
-      const b = Buffer.from(s, 'latin1');
-      this.chunks.push(b);
-      this.chunkBytes += b.length;
+      this.addChunk(Buffer.from(s, 'latin1'));
       return;
     }
     this.room(s.length);
@@ -104,12 +154,11 @@ export class ReplyWriter {
   }
 
   rawBuffer(b: Buffer): void {
-    if (this.suppressed) return;
-    if (b.length > BIG) {
+    if (this.suppressed || this.dead) return;
+    if (b.length > this.big) {
+      this.peak = this.buf.length;
       this.spill();
-      const copy = Buffer.from(b);
-      this.chunks.push(copy);
-      this.chunkBytes += copy.length;
+      this.addChunk(Buffer.from(b));
       return;
     }
     this.room(b.length);
@@ -153,9 +202,9 @@ export class ReplyWriter {
       this.raw('\r\n');
       return;
     }
-    if (this.suppressed) return;
+    if (this.suppressed || this.dead) return;
     const len = s.length;
-    if (len > BIG) {
+    if (len > this.big) {
       this.raw('$' + len + '\r\n');
       this.raw(s);
       this.raw('\r\n');

@@ -274,6 +274,11 @@ export class RequestParser {
     return this.spare !== null ? this.spare.length : 0;
   }
 
+  /** Bytes of the arguments already parsed of the command still in progress (memory accounting). */
+  get partialArgBytes(): number {
+    return this.argBytes;
+  }
+
   /** Total length of the arguments of the last command delivered (CLIENT LIST argv-mem). */
   get lastCommandBytes(): number {
     return this.lastBytes;

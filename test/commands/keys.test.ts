@@ -8,7 +8,7 @@ import { FakeServer } from '../helpers/fake-ctx.js';
 import { RawClient } from '../helpers/resp.js';
 import { idleSeconds, lfuCounter } from '../../src/commands/object.js';
 import { mutableString, stringValue } from '../../src/keyspace/types/string.js';
-import { RObject, OBJ_LIST, ENC_QUICKLIST } from '../../src/keyspace/object.js';
+import { RObject, OBJ_MODULE, ENC_RAW } from '../../src/keyspace/object.js';
 
 
 /** The error message a command fails with (exactly as the server sent it). */
@@ -135,8 +135,8 @@ describe('generic key effects (fake context)', () => {
     expect(f.db(2).getExpire('d')).toBe(NOW + 1234);
   });
 
-  it('COPY of a type without a duplicate yet is an internal error, not a shared value', () => {
-    f.db().set('l', new RObject(OBJ_LIST, ENC_QUICKLIST, []));
+  it('COPY of a type without a duplicate (module values) is an internal error, not a shared value', () => {
+    f.db().set('l', new RObject(OBJ_MODULE, ENC_RAW, null));
     expect(() => f.run('copy', 'l', 'l2')).toThrow(/not supported/);
     expect(f.db().peek('l2')).toBeUndefined();
   });

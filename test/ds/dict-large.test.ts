@@ -57,6 +57,6 @@ describe('Dict beyond 2^24 entries', () => {
           ` layout ${JSON.stringify(st)}, cron steps ${steps}`,
       );
     },
-    120_000,
+    400_000,
   );
 });

@@ -1,0 +1,245 @@
+// Shared helpers of the maxmemory benchmarks: start nodis or redis-server as a child process,
+// read its RSS, and talk RESP over a raw socket with pipelining (no client library, so the
+// client costs little and both servers see identical bytes).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The nodis entry point: $NODIS_MAIN, else dist/main.js. */
+export const NODIS_MAIN = process.env.NODIS_MAIN ?? path.join(here, '../../dist/main.js');
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * spawn(cmd, args) under `nice -n $BENCH_NICE` when that is set (latency measurements on a
+ * shared machine: a negative value, as root, keeps other load from preempting the server;
+ * nice execs the command, so the child's pid is the server's).
+ */
+function spawnNiced(cmd, args, opts) {
+  const n = process.env.BENCH_NICE;
+  return n ? spawn('nice', ['-n', n, cmd, ...args], opts) : spawn(cmd, args, opts);
+}
+
+/**
+ * Start a server: kind 'nodis' | 'redis'. `nodeArgs` go to node (nodis only), `args` are
+ * directives (--name value). Returns { kind, port, child, rss(), stop() }.
+ */
+export async function startServer(kind, args = [], nodeArgs = []) {
+  const port = await freePort();
+  const base = ['--port', String(port), '--save', '', '--appendonly', 'no', '--loglevel', 'warning', ...args];
+  const child =
+    kind === 'redis'
+      ? spawnNiced('redis-server', base, { stdio: ['ignore', 'inherit', 'inherit'] })
+      : spawnNiced('node', [...nodeArgs, NODIS_MAIN, ...base], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const s = {
+    kind,
+    port,
+    child,
+    rss() {
+      const m = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+      return m ? Number(m[1]) * 1024 : 0;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await done;
+    },
+  };
+  for (let i = 0; i < 100; i++) {
+    try {
+      const c = await connect(port);
+      const pong = await c.call(['PING']);
+      c.close();
+      if (pong === 'PONG') return s;
+    } catch {}
+    await sleep(100);
+  }
+  await s.stop();
+  throw new Error(`${kind} on ${port} did not start`);
+}
+
+/** RESP encoding of one command (args: strings or Buffers). */
+export function encode(argv) {
+  const parts = [Buffer.from(`*${argv.length}\r\n`)];
+  for (const a of argv) {
+    const b = Buffer.isBuffer(a) ? a : Buffer.from(String(a), 'latin1');
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * A minimal RESP2 client: call(argv) → Promise of the reply (string, number, null, array,
+ * Error); send(buf, n) writes pre-encoded commands and resolves with their n replies.
+ */
+export function connect(port) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.setNoDelay(true);
+    let buf = Buffer.alloc(0);
+    const waiters = []; // { n, replies, resolve }
+    const parse = (b, i) => {
+      // returns [value, next] or null when incomplete
+      if (i >= b.length) return null;
+      const t = b[i];
+      const e = b.indexOf('\r\n', i);
+      if (e < 0) return null;
+      const line = b.latin1Slice(i + 1, e);
+      if (t === 43) return [line, e + 2];
+      if (t === 45) return [new Error(line), e + 2];
+      if (t === 58) return [Number(line), e + 2];
+      if (t === 36) {
+        const len = Number(line);
+        if (len < 0) return [null, e + 2];
+        if (b.length < e + 2 + len + 2) return null;
+        return [b.latin1Slice(e + 2, e + 2 + len), e + 4 + len];
+      }
+      if (t === 42) {
+        const n = Number(line);
+        if (n < 0) return [null, e + 2];
+        const out = [];
+        let p = e + 2;
+        for (let k = 0; k < n; k++) {
+          const r = parse(b, p);
+          if (r === null) return null;
+          out.push(r[0]);
+          p = r[1];
+        }
+        return [out, p];
+      }
+      throw new Error(`bad reply byte ${t}`);
+    };
+    sock.on('data', (d) => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      let p = 0;
+      while (waiters.length) {
+        const r = parse(buf, p);
+        if (r === null) break;
+        p = r[1];
+        const w = waiters[0];
+        w.replies.push(r[0]);
+        if (w.replies.length === w.n) {
+          waiters.shift();
+          w.resolve(w.replies);
+        }
+      }
+      buf = p === buf.length ? Buffer.alloc(0) : buf.subarray(p);
+    });
+    sock.once('error', reject);
+    sock.once('connect', () => {
+      const c = {
+        sock,
+        send(data, n) {
+          return new Promise((res) => {
+            waiters.push({ n, replies: [], resolve: res });
+            sock.write(data);
+          });
+        },
+        async call(argv) {
+          const [r] = await c.send(encode(argv), 1);
+          return r;
+        },
+        close() {
+          sock.destroy();
+        },
+      };
+      resolve(c);
+    });
+  });
+}
+
+/** INFO as a { field: value } object. */
+export async function info(c, section = 'all') {
+  const text = await c.call(['INFO', section]);
+  const o = {};
+  for (const line of String(text).split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) o[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return o;
+}
+
+/** A small seeded PRNG (mulberry32). */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const MB = 1024 * 1024;
+export const fmtMB = (n) => (n / MB).toFixed(1);
+
+/** The nodis entry of the public API: $NODIS_INDEX, else dist/index.js. */
+export const NODIS_INDEX = process.env.NODIS_INDEX ?? path.join(here, '../../dist/index.js');
+
+/**
+ * nodis inside bench/lib/nodis-probe.mjs (event loop delay and used_memory sampled from inside
+ * the process). `config`: directives as an object. Adds probe(): the figures since the last call.
+ */
+export async function startProbed(config, nodeArgs = []) {
+  const port = await freePort();
+  const child = spawnNiced('node', [...nodeArgs, path.join(here, 'nodis-probe.mjs'), JSON.stringify(config), String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODIS_INDEX },
+  });
+  let out = '';
+  const waiters = [];
+  child.stdout.on('data', (d) => {
+    out += d.toString();
+    let i;
+    while ((i = out.indexOf('\n')) >= 0) {
+      const line = out.slice(0, i);
+      out = out.slice(i + 1);
+      // Anything else on stdout (node's --trace-gc output...) goes to $PROBE_LOG.
+      if (!line.startsWith('READY') && !line.startsWith('PROBE')) {
+        if (process.env.PROBE_LOG) fs.appendFileSync(process.env.PROBE_LOG, line + '\n');
+        continue;
+      }
+      const w = waiters.shift();
+      if (w) w(line);
+    }
+  });
+  const next = () => new Promise((r) => waiters.push(r));
+  const ready = await next();
+  if (!ready.startsWith('READY')) throw new Error(`probe: ${ready}`);
+  return {
+    kind: 'nodis',
+    port,
+    child,
+    rss() {
+      const m = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+      return m ? Number(m[1]) * 1024 : 0;
+    },
+    async probe() {
+      const p = next();
+      child.kill('SIGUSR2');
+      const line = await p;
+      return JSON.parse(line.slice('PROBE '.length));
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await done;
+    },
+  };
+}

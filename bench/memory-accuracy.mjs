@@ -1,0 +1,137 @@
+// Does used_memory track the real memory? For each dataset kind and size, two fresh servers
+// receive the same command stream: the "data" server keeps what it is sent, until its
+// used_memory has grown by the target; the "control" server gets the same commands, each
+// batch followed by DELs of its keys, so it sees the same traffic but keeps nothing. The RSS
+// difference between the two is what the data costs, with the runtime's own growth under load
+// cancelled out (V8's young generation grows from 1 to 32 MB, the allocator keeps network
+// buffers: tens of MB that do not depend on the data and would swamp a 10 MB dataset). It is
+// compared with the growth of used_memory on the data server:
+// - "found": 2 s after the fill, as the processes stand (uncollected garbage included);
+// - "purged": after MEMORY PURGE on both (a full GC; V8 returns freed pages): the live data;
+// - "heap": the same, read as the difference of INFO allocator_allocated (V8's live heap,
+//   byte-exact, free of the page-level noise of RSS that matters at 10 MB).
+// absRat is used_memory / RSS of the whole data server (runtime baseline included), as found.
+//
+// Usage: npm run build && node bench/memory-accuracy.mjs [--sizes 10,100,1000,2000]
+//        [--kinds small,large,hash,hashbig,zset,zsetbig] [--server nodis|redis]
+import { MB, connect, encode, fmtMB, info, rng, sleep, startServer } from './lib/servers.mjs';
+
+const args = process.argv.slice(2);
+const opt = (n, d) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : d);
+const SIZES = opt('sizes', '10,100,1000,2000').split(',').map(Number);
+const KINDS = opt('kinds', 'small,large,hash,hashbig,zset,zsetbig').split(',');
+const SERVER = opt('server', 'nodis');
+
+let rand = rng(42);
+const pool = Buffer.alloc(1 << 20);
+for (let i = 0; i < pool.length; i++) pool[i] = 33 + Math.floor(rand() * 90);
+const bytes = (min, max) => {
+  const n = min + Math.floor(rand() * (max - min + 1));
+  const at = Math.floor(rand() * (pool.length - n));
+  return pool.subarray(at, at + n);
+};
+
+/** One command of each kind for key number i. */
+const KIND = {
+  small: (i) => ['SET', `s:${i}`, bytes(10, 40)],
+  large: (i) => ['SET', `l:${i}`, bytes(4096, 32768)],
+  hash: (i) => {
+    const a = ['HSET', `h:${i}`];
+    for (let f = 0; f < 20; f++) a.push(`field${f}`, bytes(8, 24));
+    return a;
+  },
+  hashbig: (i) => {
+    const a = ['HSET', `hb:${i}`];
+    for (let f = 0; f < 500; f++) a.push(`field:${f}`, bytes(8, 24));
+    return a;
+  },
+  zset: (i) => {
+    const a = ['ZADD', `z:${i}`];
+    for (let m = 0; m < 64; m++) a.push(String(Math.floor(rand() * 1e6)), `member:${m}:${i}`);
+    return a;
+  },
+  zsetbig: (i) => {
+    const a = ['ZADD', `zb:${i}`];
+    for (let m = 0; m < 500; m++) a.push(String(rand() * 1e6), `member:${m}:${i}`);
+    return a;
+  },
+};
+
+/**
+ * Start a server, send batches of `kind` commands (1 MB each) from a fresh seed; the data run
+ * stops once used_memory grew by `targetMB` and returns how many batches it sent; the control
+ * run sends `batches` batches, each followed by DELs of its keys.
+ */
+async function feed(kind, targetMB, batches) {
+  const s = await startServer(SERVER, []);
+  const c = await connect(s.port);
+  try {
+    await sleep(300);
+    const used0 = Number((await info(c, 'memory')).used_memory);
+    rand = rng(7);
+    const make = KIND[kind];
+    let i = 0;
+    let n = 0;
+    const t0 = Date.now();
+    for (;;) {
+      if (batches !== null && n >= batches) break;
+      const cmds = [];
+      const keys = [];
+      let size = 0;
+      while (size < 1 << 20) {
+        const argv = make(i++);
+        keys.push(argv[1]);
+        const b = encode(argv);
+        cmds.push(b);
+        size += b.length;
+      }
+      if (batches !== null) cmds.push(encode(['DEL', ...keys]));
+      await c.send(Buffer.concat(cmds), cmds.length);
+      n++;
+      if (batches === null && Number((await info(c, 'memory')).used_memory) - used0 >= targetMB * MB) break;
+    }
+    const fillSec = (Date.now() - t0) / 1000;
+    await sleep(2000);
+    const found = { rss: s.rss(), used: Number((await info(c, 'memory')).used_memory) };
+    await c.call(['MEMORY', 'PURGE']);
+    await sleep(500);
+    const m = await info(c, 'memory');
+    const purged = { rss: s.rss(), used: Number(m.used_memory), heap: Number(m.allocator_allocated) };
+    return { batches: n, keys: i, used0, found, purged, fillSec };
+  } finally {
+    c.close();
+    await s.stop();
+  }
+}
+
+async function run(kind, targetMB) {
+  const data = await feed(kind, targetMB, null);
+  const control = await feed(kind, targetMB, data.batches);
+  const est1 = data.found.used - data.used0;
+  const est2 = data.purged.used - data.used0;
+  const d1 = data.found.rss - control.found.rss;
+  const d2 = data.purged.rss - control.purged.rss;
+  const dh = data.purged.heap - control.purged.heap;
+  const row = {
+    kind, target: targetMB, keys: data.keys, ratio: est1 / d1, ratioGc: est2 / d2, ratioHeap: est2 / dh,
+    absRatio: data.found.used / data.found.rss,
+  };
+  console.log(
+    [kind.padEnd(8), String(targetMB).padStart(5), String(data.keys).padStart(9), fmtMB(control.found.rss).padStart(8),
+      fmtMB(d1).padStart(9), fmtMB(est1).padStart(9), row.ratio.toFixed(3).padStart(6),
+      fmtMB(control.purged.rss).padStart(8), fmtMB(d2).padStart(9), row.ratioGc.toFixed(3).padStart(6),
+      fmtMB(dh).padStart(9), row.ratioHeap.toFixed(3).padStart(6),
+      row.absRatio.toFixed(3).padStart(6), data.fillSec.toFixed(1).padStart(6)].join(' '),
+  );
+  return row;
+}
+
+console.log(`server: ${SERVER}`);
+console.log('kind     target      keys  ctrlRSS  dRSS(MB)  dEst(MB)  found ctrlPurg dRSSpurg purged  dHeap(MB)  heap absRat fill_s');
+const rows = [];
+for (const size of SIZES) for (const kind of KINDS) rows.push(await run(kind, size));
+const worst = rows.reduce((w, r) => Math.max(w, Math.abs(1 - r.ratio)), 0);
+const worstGc = rows.reduce((w, r) => Math.max(w, Math.abs(1 - r.ratioGc)), 0);
+const worstHeap = rows.reduce((w, r) => Math.max(w, Math.abs(1 - r.ratioHeap)), 0);
+console.log(`worst |1 - ratio|: ${(worst * 100).toFixed(1)}% (as found), ${(worstGc * 100).toFixed(1)}% (purged), ` +
+  `${(worstHeap * 100).toFixed(1)}% (live heap)`);

@@ -1,0 +1,193 @@
+/*
+ * Wiring of the append-only file (src/persistence/aof/) into the engine: the propagation sink,
+ * the executor the loader replays through (a fake client, calls with CALL_FROM_AOF), the
+ * beforeSleep / serverCron / shutdown hooks, CONFIG SET appendonly, BGREWRITEAOF and DEBUG
+ * LOADAOF.
+ */
+
+import { Socket } from 'node:net';
+import { CALL_FROM_AOF, CALL_FROM_MULTI, CALL_FROM_SCRIPT } from '../commands/context.js';
+import { Connection } from '../net/connection.js';
+import { AofManager } from '../persistence/aof/aof.js';
+import type { AofExecutor, LoadResult } from '../persistence/aof/loader.js';
+import { applyRdb, decodeRdb } from '../persistence/rdb/decoder.js';
+import { PROPAGATE_AOF } from './propagation.js';
+import { Client } from './client.js';
+import type { Engine } from './engine.js';
+
+/** What the engine calls (engine.aof). */
+export interface AofHooks {
+  beforeSleep(): void;
+  cron(): void;
+  shutdown(): void;
+  /** BGREWRITEAOF: null when started, else the reply (status text or error). */
+  bgrewrite(callFlags: number): { status: string } | { error: string };
+  infoFields(): Array<[string, string | number]>;
+  infoOnFields(): Array<[string, string | number]>;
+}
+
+/** RDB preamble loading: decode the snapshot at the start of a base file into the keyspace. */
+export type RdbBufferLoader = (buf: Buffer) => number;
+
+function defaultRdbLoader(engine: Engine): RdbBufferLoader {
+  return (buf) => {
+    const d = decodeRdb(buf, {
+      databases: engine.ks.dbs.length,
+      log: (level, msg) => engine.log(level, msg),
+    });
+    applyRdb(engine.ks, d);
+    return d.loadedBytes;
+  };
+}
+
+function makeExecutor(engine: Engine, loadRdb: RdbBufferLoader): AofExecutor {
+  const conn = new Connection(new Socket(), engine.parserLimits, '/aof-loader', { netInputBytes: 0, netOutputBytes: 0 });
+  const client = new Client(Number.MAX_SAFE_INTEGER, conn, engine, Date.now());
+  client.setAuthenticated(true);
+  return {
+    loadRdb,
+    execute(argv: string[]): string | null {
+      const cmd = engine.registry.lookup(argv);
+      if (cmd === undefined || (cmd.spec.handler === undefined && cmd.subcommands === null)) {
+        return `Unknown command '${argv[0] ?? ''}'`;
+      }
+      const arity = cmd.spec.arity;
+      if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
+        return `Wrong number of arguments for command '${argv[0] ?? ''}'`;
+      }
+      // Time 0: no key counts as expired while the file replays (Redis disables expiry during
+      // loading); the AOF holds absolute times only (PEXPIREAT, SET PXAT), so nothing else
+      // depends on the clock.
+      const saved = engine.ks.now;
+      engine.ks.setTime(0); // also inside DEBUG LOADAOF, where call() keeps the outer time
+      engine.call(client, cmd, argv, 0, CALL_FROM_AOF);
+      engine.ks.setTime(saved);
+      client.writer.take();
+      return null;
+    },
+  };
+}
+
+export class AofAttachment implements AofHooks {
+  readonly manager: AofManager;
+  private readonly detachSink: () => void;
+
+  private readonly loadRdb: RdbBufferLoader;
+
+  constructor(private readonly engine: Engine, loadRdb?: RdbBufferLoader) {
+    this.loadRdb = loadRdb ?? defaultRdbLoader(engine);
+    const config = engine.config;
+    this.manager = new AofManager({
+      config,
+      ks: engine.ks,
+      log: (level, msg) => engine.log(level, msg),
+      rdbOptions: () => {
+        const policy = config.getStr('maxmemory-policy');
+        return {
+          compression: config.getBool('rdbcompression'),
+          checksum: config.getBool('rdbchecksum'),
+          evictionInfo: policy.includes('lru') ? 'lru' : policy.includes('lfu') ? 'lfu' : 'none',
+          lruClock: engine.ks.lruClock,
+          nowMs: Date.now(),
+          lfuDecayTime: config.getNum('lfu-decay-time'),
+        };
+      },
+    });
+    this.detachSink = engine.propagation.addSink(PROPAGATE_AOF, (dbid, argv) => this.manager.feed(dbid, argv));
+    config.onChange('appendonly', () => {
+      if (config.getBool('appendonly')) return this.manager.start();
+      this.manager.stop();
+      return null;
+    });
+    engine.ports.registerDebug('loadaof', (argv, reply) => {
+      if (argv.length !== 2) return false;
+      const err = this.loadAof();
+      if (err === null) reply.ok();
+      else reply.error(`ERR ${err}`);
+      return true;
+    });
+  }
+
+  /**
+   * Replay inside a command (DEBUG LOADAOF): the replayed commands must neither count as
+   * changes of that command (it would be propagated) nor be propagated themselves.
+   */
+  private replay(): LoadResult {
+    const engine = this.engine;
+    const dirty = engine.dirty;
+    const r = this.manager.load(makeExecutor(engine, this.loadRdb), (l, m) => engine.log(l, m));
+    engine.propagation.discardPending();
+    engine.dirty = dirty;
+    return r;
+  }
+
+  /**
+   * Startup with appendonly yes: load the AOF (upgrading an old single file). Returns
+   * 'not-exist' when there is none (the caller loads the RDB, then calls startAfterLoad()).
+   */
+  loadAtStartup(): LoadResult {
+    if (!this.engine.config.getBool('appendonly')) return { status: 'not-exist', bytes: 0, baseBytes: 0 };
+    const engine = this.engine;
+    engine.loading = true;
+    try {
+      const t0 = Date.now();
+      const r = this.manager.loadAtStartup(makeExecutor(engine, this.loadRdb), (l, m) => engine.log(l, m));
+      engine.ks.setTime(Date.now());
+      engine.dirty = 0;
+      if (r.status === 'ok' || r.status === 'empty') {
+        engine.log('notice', `DB loaded from append only file: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
+      }
+      return r;
+    } finally {
+      engine.loading = false;
+    }
+  }
+
+  /** appendonly yes but no AOF on disk: create the base from the (RDB-loaded) dataset. */
+  startAfterLoad(): string | null {
+    return this.manager.start();
+  }
+
+  /** DEBUG LOADAOF: flush the AOF, empty the dataset, replay the files. */
+  loadAof(): string | null {
+    const m = this.manager;
+    if (m.state === 'on') m.flush(true);
+    this.engine.flushAll();
+    m.reloadManifest();
+    const r = this.replay();
+    if (r.status === 'failed') return r.message ?? 'Error loading the AOF';
+    this.engine.log('notice', 'Append Only File loaded by DEBUG LOADAOF');
+    return null;
+  }
+
+  beforeSleep(): void {
+    this.manager.beforeSleep();
+  }
+
+  cron(): void {
+    this.manager.cron();
+  }
+
+  shutdown(): void {
+    this.manager.shutdown();
+    this.detachSink();
+  }
+
+  bgrewrite(callFlags: number): { status: string } | { error: string } {
+    if (callFlags & (CALL_FROM_MULTI | CALL_FROM_SCRIPT)) {
+      this.manager.rewriteScheduled = true;
+      return { status: 'Background append only file rewriting scheduled' };
+    }
+    const err = this.manager.rewrite();
+    if (err !== null) return { error: `ERR Background append only file rewriting error: ${err}` };
+    return { status: 'Background append only file rewriting started' };
+  }
+
+  infoFields(): Array<[string, string | number]> {
+    return this.manager.infoFields();
+  }
+
+  infoOnFields(): Array<[string, string | number]> {
+    return this.manager.infoOnFields();
+  }
+}

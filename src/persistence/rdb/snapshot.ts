@@ -1,0 +1,143 @@
+/*
+ * Forkless point-in-time snapshot (BGSAVE) by pre-write serialization.
+ *
+ * Starting a snapshot fixes a cut: for every non-empty database it records the Dict objects
+ * holding the keys and the TTLs at that moment. A walk then visits those dicts a slice at a
+ * time (the caller yields to the event loop between slices), serializing each key not yet
+ * written. Meanwhile the keyspace calls `beforeWrite(db, key)` before any key is written,
+ * deleted, created or has its TTL changed (KeyspaceHooks); if the key belongs to a captured
+ * dict and has not been written yet, its current value (still the value at the cut, since
+ * nothing has modified it since) is serialized right then. Either way the key is marked done,
+ * so keys created after the cut are never written and every key of the cut is written once,
+ * with the value it had at the cut.
+ *
+ * Captured state is found by dict identity, not database number: FLUSHALL/FLUSHDB install
+ * fresh Dict objects (the captured ones are left untouched and the walk simply continues over
+ * them), and SWAPDB exchanges dict objects between databases, so a write through the other
+ * database number still finds the state, and the entry is saved under the database it had at
+ * the cut. Expiry and eviction delete through the same hooked paths.
+ *
+ * Output: encoder units accumulate into ~64 KB chunks handed to the sink; keys serialized
+ * early by the hook may belong to another database than the walk's current one, so a SELECTDB
+ * (with a RESIZEDB hint) is written whenever the database changes. Cost: O(dataset) total, the
+ * walk bounded per slice by the caller; extra memory: the set of written keys per database
+ * (dropped as each database finishes) plus the pending chunks.
+ */
+
+import type { Db, Keyspace } from '../../keyspace/db.js';
+import type { RObject } from '../../keyspace/object.js';
+import type { Dict } from '../../ds/dict.js';
+import { RdbEncoder, type RdbOptions } from './encoder.js';
+
+const CHUNK_BYTES = 64 * 1024;
+
+interface CapturedDb {
+  id: number;
+  dict: Dict<RObject>;
+  expires: Dict<number>;
+  size: number;
+  expiresSize: number;
+  done: Set<string> | null;
+  cursor: number;
+  finished: boolean;
+}
+
+export class Snapshot {
+  private readonly enc: RdbEncoder;
+  private readonly states: CapturedDb[] = [];
+  private readonly byDict = new Map<Dict<RObject>, CapturedDb>();
+  private walkIndex = 0;
+  private currentDb = -1;
+  private installed = false;
+  /** Keys written so far (walk and hook). */
+  keysWritten = 0;
+  /** Keys of the cut (current_save_keys_total). */
+  readonly keysTotal: number;
+  finished = false;
+
+  constructor(
+    private readonly ks: Keyspace,
+    opts: RdbOptions,
+    private readonly sink: (chunk: Buffer) => void,
+  ) {
+    this.enc = new RdbEncoder(opts);
+    let total = 0;
+    for (const db of ks.dbs) {
+      if (db.size === 0) continue;
+      const st: CapturedDb = {
+        id: db.id,
+        dict: db.dict,
+        expires: db.expires,
+        size: db.size,
+        expiresSize: db.expires.size,
+        done: new Set<string>(),
+        cursor: 0,
+        finished: false,
+      };
+      total += db.size;
+      this.states.push(st);
+      this.byDict.set(db.dict, st);
+    }
+    this.keysTotal = total;
+    this.sink(this.enc.header());
+    ks.hooks.beforeWrite = this.beforeWrite;
+    this.installed = true;
+  }
+
+  private readonly beforeWrite = (db: Db, key: string): void => {
+    const st = this.byDict.get(db.dict);
+    if (st === undefined || st.done === null || st.done.has(key)) return;
+    st.done.add(key);
+    const o = st.dict.get(key);
+    if (o !== undefined) this.write(st, key, o);
+  };
+
+  private write(st: CapturedDb, key: string, o: RObject): void {
+    const enc = this.enc;
+    if (this.currentDb !== st.id) {
+      enc.openDb(st.id, st.size, st.expiresSize);
+      this.currentDb = st.id;
+    }
+    const when = st.expires.size === 0 ? undefined : st.expires.get(key);
+    enc.add(key, o, when);
+    this.keysWritten++;
+    if (enc.buffered >= CHUNK_BYTES) this.sink(enc.flush());
+  }
+
+  /** Walk up to `budget` keys. Returns true when the snapshot is complete (trailer written). */
+  step(budget: number): boolean {
+    if (this.finished) return true;
+    while (budget > 0 && this.walkIndex < this.states.length) {
+      const st = this.states[this.walkIndex] as CapturedDb;
+      const done = st.done as Set<string>;
+      const n = Math.min(budget, 128);
+      budget -= n;
+      st.cursor = st.dict.scan(st.cursor, n, (key, o) => {
+        if (done.has(key)) return;
+        done.add(key);
+        this.write(st, key, o);
+      });
+      if (st.cursor === 0) {
+        st.finished = true;
+        st.done = null;
+        this.walkIndex++;
+      }
+    }
+    if (this.walkIndex < this.states.length) return false;
+    this.sink(this.enc.flush());
+    this.sink(this.enc.trailer());
+    this.finished = true;
+    this.detach();
+    return true;
+  }
+
+  /** Stop intercepting writes (on completion or abort). */
+  detach(): void {
+    if (this.installed && this.ks.hooks.beforeWrite === this.beforeWrite) this.ks.hooks.beforeWrite = undefined;
+    this.installed = false;
+  }
+
+  get bytes(): number {
+    return this.enc.bytes;
+  }
+}

@@ -1,0 +1,240 @@
+// Differential test: randomized command sequences over the list family run on nodis and on the
+// real redis-server side by side; every reply must agree byte for byte, in RESP2 and RESP3.
+// Element sizes cross the packed-node limits and small node fills / compression depths are set
+// at random, so node splits, merges, plain nodes and compressed nodes are all exercised behind
+// the same replies. A second part runs scripted blocking scenarios (FIFO service, BLMOVE
+// chains, BLMPOP counts, timeouts, WRONGTYPE while blocked) on both servers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/index.js';
+import { RawClient } from '../helpers/resp.js';
+import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KEYS = ['l0', 'l1', 'l2', '{t}a', 'str', 'bin\x00\xff'];
+const ELEMENTS = [
+  '0', '1', '-1', '42', '9223372036854775807', '9223372036854775808', '007', '', 'a', 'b', 'c',
+  'hello', '\x00\xff\x80', 'x'.repeat(100), 'y'.repeat(300), 'z'.repeat(9000),
+];
+
+type Gen = (r: () => number) => string[];
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+const key = (r: () => number): string => pick(r, KEYS);
+const ele = (r: () => number): string => (r() < 0.5 ? String(Math.floor(r() * 20)) : pick(r, ELEMENTS));
+const eles = (r: () => number, max: number): string[] => Array.from({ length: 1 + Math.floor(r() * max) }, () => ele(r));
+const idx = (r: () => number): string =>
+  r() < 0.85 ? String(Math.floor(r() * 30) - 15) : pick(r, ['x', '1.5', '-9223372036854775808', '9223372036854775807', '']);
+const side = (r: () => number): string => pick(r, ['LEFT', 'RIGHT', 'left', 'Right', 'middle']);
+const count = (r: () => number): string => pick(r, ['0', '1', '2', '5', '100', '-1', 'x']);
+const tmo = (r: () => number): string => pick(r, ['0.01', '0.01', '-1', 'x']);
+
+const GENS: Gen[] = [
+  (r) => ['RPUSH', key(r), ...eles(r, 8)],
+  (r) => ['LPUSH', key(r), ...eles(r, 8)],
+  (r) => ['RPUSH', key(r), ...Array.from({ length: 10 + Math.floor(r() * 60) }, (_, i) => `e${i}`)],
+  (r) => [pick(r, ['LPUSHX', 'RPUSHX']), key(r), ...eles(r, 3)],
+  (r) => [pick(r, ['LPOP', 'RPOP']), key(r)],
+  (r) => [pick(r, ['LPOP', 'RPOP']), key(r), count(r)],
+  (r) => ['LLEN', key(r)],
+  (r) => ['LRANGE', key(r), idx(r), idx(r)],
+  (r) => ['LRANGE', key(r), '0', '-1'],
+  (r) => ['LINDEX', key(r), idx(r)],
+  (r) => ['LSET', key(r), idx(r), ele(r)],
+  (r) => ['LINSERT', key(r), pick(r, ['BEFORE', 'after', 'around']), ele(r), ele(r)],
+  (r) => ['LREM', key(r), pick(r, ['0', '1', '-1', '2', '-2', 'x']), ele(r)],
+  (r) => ['LTRIM', key(r), idx(r), idx(r)],
+  (r) => {
+    const opts: string[] = [];
+    const n = Math.floor(r() * 4);
+    for (let i = 0; i < n; i++) {
+      opts.push(pick(r, ['RANK', 'COUNT', 'MAXLEN', 'rank', 'FOO']));
+      if (r() < 0.9) opts.push(pick(r, ['0', '1', '2', '-1', '-2', '3', 'x']));
+    }
+    return ['LPOS', key(r), ele(r), ...opts];
+  },
+  (r) => ['LMOVE', key(r), key(r), side(r), side(r)],
+  (r) => ['RPOPLPUSH', key(r), key(r)],
+  (r) => {
+    const ks = Array.from({ length: 1 + Math.floor(r() * 3) }, () => key(r));
+    const tail = pick(r, [[], ['COUNT', count(r)], ['COUNT'], ['COUNT', '1', 'COUNT', '2'], ['FOO']]);
+    return ['LMPOP', pick(r, [String(ks.length), String(ks.length), '0', 'x', '9']), ...ks, side(r), ...tail];
+  },
+  (r) => [pick(r, ['BLPOP', 'BRPOP']), ...Array.from({ length: 1 + Math.floor(r() * 3) }, () => key(r)), tmo(r)],
+  (r) => ['BLMOVE', key(r), key(r), side(r), side(r), tmo(r)],
+  (r) => ['BRPOPLPUSH', key(r), key(r), tmo(r)],
+  (r) => {
+    const ks = Array.from({ length: 1 + Math.floor(r() * 2) }, () => key(r));
+    return ['BLMPOP', tmo(r), String(ks.length), ...ks, side(r), ...pick(r, [[], ['COUNT', count(r)]])];
+  },
+  (r) => pick(r, [
+    ['LPOS', key(r), ele(r), 'RANK', '-9223372036854775808'],
+    ['LPOS', key(r), ele(r), 'RANK', '9223372036854775807', 'COUNT', '0'],
+    ['LMPOP', '9223372036854775807', key(r), 'LEFT'],
+    ['LMPOP', '1', key(r), 'RIGHT', 'COUNT', '9223372036854775807'],
+    ['LPOP', key(r), '9223372036854775807'],
+    ['LPOP', key(r), '9223372036854775808'],
+    ['LINDEX', key(r), '-0'],
+    ['LREM', key(r), '-9223372036854775808', ele(r)],
+  ]),
+  (r) => ['OBJECT', 'ENCODING', key(r)],
+  (r) => ['TYPE', key(r)],
+  (r) => ['SET', 'str', 'v'],
+  (r) => ['DEL', key(r)],
+  (r) => ['EXISTS', key(r)],
+  (r) => ['CONFIG', 'SET', 'list-max-listpack-size', pick(r, ['-2', '-1', '1', '2', '4', '0', '-5'])],
+  (r) => ['CONFIG', 'SET', 'list-compress-depth', pick(r, ['0', '1', '2'])],
+  (r) => [pick(r, ['LPUSH', 'LPOP', 'LRANGE', 'LINSERT', 'LMOVE', 'BLPOP', 'LMPOP', 'LPOS', 'LSET'])],
+];
+
+function resetConfig(c: RawClient): Promise<unknown> {
+  return Promise.all([
+    c.call('CONFIG', 'SET', 'list-max-listpack-size', '-2'),
+    c.call('CONFIG', 'SET', 'list-compress-depth', '0'),
+  ]);
+}
+
+describe('differential: lists vs real redis-server', () => {
+  let nodis: RunningServer;
+  let redis: RealRedis;
+  beforeAll(async () => {
+    redis = await startRealRedis();
+    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
+  });
+  afterAll(async () => {
+    await nodis?.close();
+    await redis?.stop();
+  });
+
+  for (const proto of ['2', '3']) {
+    it(`150 random sequences agree (RESP${proto})`, async () => {
+      const a = await RawClient.connect(nodis.port);
+      const b = await RawClient.connect(redis.port);
+      try {
+        await a.call('HELLO', proto);
+        await b.call('HELLO', proto);
+        let compared = 0;
+        for (let seq = 0; seq < 150; seq++) {
+          const r = rng(seq * 7919 + Number(proto));
+          for (const c of [a, b]) {
+            await c.call('SELECT', '9');
+            await c.call('FLUSHALL');
+            await resetConfig(c);
+          }
+          const len = 10 + Math.floor(r() * 50);
+          for (let i = 0; i < len; i++) {
+            const argv = (pick(r, GENS) as Gen)(r);
+            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
+            expect(x, `seq ${seq} step ${i}: ${JSON.stringify(argv).slice(0, 300)}`).toBe(y);
+            compared++;
+          }
+          for (const k of KEYS) {
+            for (const argv of [['LRANGE', k, '0', '-1'], ['OBJECT', 'ENCODING', k]]) {
+              const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
+              expect(x, `seq ${seq} final ${JSON.stringify(argv)}`).toBe(y);
+            }
+          }
+        }
+        expect(compared).toBeGreaterThan(4000);
+      } finally {
+        for (const c of [a, b]) await resetConfig(c);
+        a.close();
+        b.close();
+      }
+    }, 240_000);
+  }
+
+  /* ---- blocking scenarios ------------------------------------------------------------------ */
+
+  /** Runs `scenario` against one server; returns every reply observed, in a fixed order. */
+  type Scenario = (main: RawClient, clients: RawClient[], blocked: (n: number) => Promise<void>) => Promise<string[]>;
+
+  async function runOn(port: number, nclients: number, scenario: Scenario): Promise<string[]> {
+    const main = await RawClient.connect(port);
+    const clients = await Promise.all(Array.from({ length: nclients }, () => RawClient.connect(port)));
+    const blocked = async (n: number): Promise<void> => {
+      for (let i = 0; i < 400; i++) {
+        const info = await main.call('INFO', 'clients');
+        if (new RegExp(`blocked_clients:${n}\\r`).test(info)) return;
+        await new Promise((res) => setTimeout(res, 5));
+      }
+      throw new Error(`never reached ${n} blocked clients`);
+    };
+    try {
+      await main.call('FLUSHALL');
+      return await scenario(main, clients, blocked);
+    } finally {
+      main.close();
+      for (const c of clients) c.close();
+    }
+  }
+
+  const scenarios: Record<string, [number, Scenario]> = {
+    'FIFO service of BLPOP/BRPOP/BLMPOP': [4, async (m, cs, blocked) => {
+      const p = [
+        (cs[0] as RawClient).call('BLPOP', 'q', '0'),
+        (cs[1] as RawClient).call('BRPOP', 'q', 'other', '0'),
+        (cs[2] as RawClient).call('BLMPOP', '0', '2', 'other', 'q', 'RIGHT', 'COUNT', '2'),
+        (cs[3] as RawClient).call('BLPOP', 'q', '0'),
+      ];
+      await blocked(4);
+      const out = [await m.call('RPUSH', 'q', 'a', 'b', 'c', 'd')];
+      out.push(await p[0] as string, await p[1] as string, await p[2] as string);
+      out.push(await m.call('LPUSH', 'q', 'late'), await p[3] as string, await m.call('EXISTS', 'q'));
+      return out;
+    }],
+    'BLMOVE chain into a BLPOP': [2, async (m, cs, blocked) => {
+      const p1 = (cs[0] as RawClient).call('BLPOP', 'target', '0');
+      await blocked(1);
+      const p2 = (cs[1] as RawClient).call('BLMOVE', 'src', 'target', 'RIGHT', 'LEFT', '0');
+      await blocked(2);
+      const out = [await m.call('RPUSH', 'src', 'x', 'y')];
+      out.push(await p2, await p1, await m.call('LRANGE', 'src', '0', '-1'), await m.call('EXISTS', 'target'));
+      return out;
+    }],
+    'BRPOPLPUSH with a wrong-type destination gets WRONGTYPE when served': [2, async (m, cs, blocked) => {
+      await m.call('SET', 'dst', 'string');
+      const p1 = (cs[0] as RawClient).call('BRPOPLPUSH', 'src', 'dst', '0');
+      await blocked(1);
+      const p2 = (cs[1] as RawClient).call('BRPOPLPUSH', 'src', 'dst2', '0');
+      await blocked(2);
+      const out = [await m.call('LPUSH', 'src', 'v')];
+      out.push(await p1, await p2, await m.call('LRANGE', 'dst2', '0', '-1'));
+      return out;
+    }],
+    'timeouts and CLIENT UNBLOCK': [2, async (m, cs, blocked) => {
+      const out = [await (cs[0] as RawClient).call('BLMPOP', '0.05', '1', 'none', 'LEFT')];
+      out.push(await (cs[0] as RawClient).call('BLMOVE', 'none', 'd', 'LEFT', 'LEFT', '0.02'));
+      const id = await (cs[1] as RawClient).call('CLIENT', 'ID');
+      const p = (cs[1] as RawClient).call('BRPOP', 'none', '0');
+      await blocked(1);
+      out.push(await m.call('CLIENT', 'UNBLOCK', id.slice(1, -2), 'ERROR'), await p);
+      return out;
+    }],
+    'a signaled key of another type keeps the client blocked': [1, async (m, cs, blocked) => {
+      const p = (cs[0] as RawClient).call('BLPOP', 'k', '0');
+      await blocked(1);
+      const out = [await m.call('MULTI'), await m.call('RPUSH', 'k', 'x'), await m.call('DEL', 'k')];
+      out.push(await m.call('SET', 'k', 's'), await m.call('EXEC'));
+      await blocked(1);
+      out.push(await m.call('DEL', 'k'), await m.call('RPUSH', 'k', 'y'), await p);
+      return out;
+    }],
+  };
+
+  for (const [name, [n, scenario]] of Object.entries(scenarios)) {
+    it(`blocking: ${name}`, async () => {
+      const x = await runOn(nodis.port, n, scenario);
+      const y = await runOn(redis.port, n, scenario);
+      expect(x).toEqual(y);
+    }, 20_000);
+  }
+});
