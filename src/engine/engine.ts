@@ -661,7 +661,8 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.flushPending();
   };
 
-  private flushPending(): void {
+  /** Write every pending client's output (the end of beforeSleep; also after background eviction). */
+  flushPending(): void {
     const list = this.pending;
     if (list.length === 0) return;
     this.pending = [];
@@ -679,7 +680,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
         continue;
       }
       if (closeOnOutputLimit(this.introspection.outputLimitHost, c)) c.conn.destroy();
-      else this.maxmemory.measureClient(c);
+      else this.maxmemory.measureClient(c, chunks);
     }
   }
 

@@ -25,6 +25,10 @@
  * evict. A denyoom command is refused with -OOM only when nothing could be freed (noeviction,
  * or no candidate keys); inside MULTI every command but EXEC/DISCARD/QUIT/RESET is refused so
  * that queueing cannot grow memory without bound.
+ *
+ * While maxmemory is set, V8 is also asked to keep its heap close to the live data
+ * (heap-tuning.ts): a cache that keeps rewriting its budget otherwise holds several times the
+ * budget in garbage.
  */
 
 import type { Config } from '../config/config.js';
@@ -153,9 +157,16 @@ export class MaxMemory {
     return this.replicaBytes;
   }
 
-  /** Measure a client's buffers (after its output was handed to the socket). */
-  measureClient(c: Client): void {
-    const bytes = clientMemory(this.e, c).total;
+  /**
+   * Measure a client's buffers. Right after a flush, `written` (what was just handed to the
+   * socket) is not counted: the socket reports it as pending until libuv's write callback in
+   * the next loop turn even when the kernel took it all; what remains pending by the next
+   * measurement is a real backlog (a slow reader) and counts then.
+   */
+  measureClient(c: Client, written: readonly Buffer[] | null = null): void {
+    let inFlight = 0;
+    if (written !== null) for (const b of written) inFlight += b.length;
+    const bytes = clientMemory(this.e, c, inFlight).total;
     const replica = c.replica !== null;
     const was = this.clientCharge.get(c);
     if (was === undefined) {
@@ -290,8 +301,13 @@ export class MaxMemory {
   private readonly proc = (): void => {
     this.e.ks.setTime(Date.now());
     this.refreshClients();
+    const before = this.evictedKeys;
     const r = this.performEvictions();
     if (this.e.introspection.tracking.hasPending) this.e.introspection.tracking.flushPending();
+    // Like Redis, whose beforeSleep writes replies before the next commands are read: the
+    // invalidations and keyspace events of this slice leave before another gate measures
+    // the clients' buffers (else they would count as memory to free, and free more).
+    if (this.evictedKeys !== before) this.e.flushPending();
     if (r === EVICT_RUNNING) {
       setImmediate(this.proc);
       return;

@@ -19,8 +19,10 @@ import { pendingOutput } from './output-limits.js';
 const CLIENT_STRUCT_BYTES = 1024;
 
 /** getClientMemoryUsage: output, query buffer, reply buffer, arguments, MULTI and Pub/Sub state. */
-export function clientMemory(e: Engine, c: Client): { total: number; output: number } {
-  const output = c.writer.listBytes + c.conn.pendingBytes;
+export function clientMemory(e: Engine, c: Client, inFlight = 0): { total: number; output: number } {
+  // `inFlight`: bytes just handed to the socket, not to count as pending (engine/evict.ts).
+  const pending = c.conn.pendingBytes - inFlight;
+  const output = c.writer.listBytes + (pending > 0 ? pending : 0);
   const parser = c.conn.parser;
   let total = output + parser.bufferedBytes + parser.partialArgBytes + parser.idleBufferCapacity + CLIENT_STRUCT_BYTES;
   total += c.writer.bufferSize + c.argvMem + e.multi.memOverhead(c);

@@ -341,8 +341,12 @@ export class Keyspace implements KeyspaceEnv {
 
   /** A key's value may have changed in place: re-measure it at the next settle(). */
   noteModified(db: Db, key: string): void {
+    const keys = this.pendingKeys;
+    const n = keys.length;
+    // A pipeline hitting one key (LPUSH mylist ...) notes it once.
+    if (n !== 0 && keys[n - 1] === key && this.pendingDbs[n - 1] === db) return;
     this.pendingDbs.push(db);
-    if (this.pendingKeys.push(key) >= SETTLE_BACKLOG) this.settle();
+    if (keys.push(key) >= SETTLE_BACKLOG) this.settle();
   }
 
   /** Recharge every key reported since the last call. */

@@ -1,11 +1,13 @@
 // maxmemory end to end: the memory account in INFO, each eviction policy (which keys go, which
 // stay), OOM replies (also inside MULTI), propagation and notification of evictions, the
 // background continuation, LFU/LRU introspection and the counters.
+import { execFile } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient } from '../helpers/resp.js';
-import type { Db } from '../../src/keyspace/db.js';
+import { EXPIRE_ENTRY_BYTES, type Db } from '../../src/keyspace/db.js';
+import { keyUsage } from '../../src/keyspace/memory.js';
 import { lfuMinutes } from '../../src/keyspace/evict.js';
 import { PROPAGATE_ALL } from '../../src/engine/propagation.js';
 
@@ -132,6 +134,51 @@ describe('the memory account', () => {
     await sleep(200); // the cron re-measures every client
     expect((await used()) - base).toBeGreaterThan(190_000);
     raw.close();
+  });
+});
+
+describe('the account stays exact', () => {
+  /** Every database's charge recomputed from scratch. */
+  function recount(): number {
+    let n = 0;
+    for (const db of s.engine.ks.dbs) {
+      db.dict.forEach((o, k) => {
+        n += keyUsage(k, o);
+      });
+      n += db.expires.size * EXPIRE_ENTRY_BYTES;
+    }
+    return n;
+  }
+
+  it('after a random mix of writes of every type', async () => {
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const key = (): string => `m${rnd(30)}`;
+    const val = (): string => 'v'.repeat(1 + rnd(300));
+    const ops: Array<() => unknown[]> = [
+      () => ['SET', key(), val()], () => ['APPEND', key(), val()], () => ['SETRANGE', key(), String(rnd(50)), val()],
+      () => ['INCRBY', key(), '3'], () => ['GETDEL', key()], () => ['GETEX', key(), 'EX', '100'],
+      () => ['LPUSH', key(), val(), val()], () => ['RPOP', key()], () => ['LTRIM', key(), '0', String(rnd(5))],
+      () => ['LSET', key(), '0', val()], () => ['HSET', key(), `f${rnd(200)}`, val()], () => ['HDEL', key(), `f${rnd(200)}`],
+      () => ['HINCRBY', key(), 'n', '1'], () => ['SADD', key(), `${rnd(1000)}`, `s${rnd(100)}`], () => ['SREM', key(), `s${rnd(100)}`],
+      () => ['SPOP', key()], () => ['ZADD', key(), String(rnd(100)), `z${rnd(300)}`], () => ['ZREM', key(), `z${rnd(300)}`],
+      () => ['ZPOPMIN', key()], () => ['ZINCRBY', key(), '2', `z${rnd(300)}`], () => ['XADD', key(), '*', 'f', val()],
+      () => ['XTRIM', key(), 'MAXLEN', '2'], () => ['EXPIRE', key(), '1000'], () => ['PERSIST', key()], () => ['DEL', key()],
+      () => ['RENAME', key(), key()], () => ['COPY', key(), key()], () => ['MOVE', key(), '1'],
+      () => ['SUNIONSTORE', key(), key(), key()], () => ['ZUNIONSTORE', key(), '2', key(), key()],
+      () => ['LMOVE', key(), key(), 'LEFT', 'RIGHT'], () => ['SMOVE', key(), key(), `s${rnd(100)}`], () => ['PFADD', key(), val()],
+      () => ['SETBIT', key(), String(rnd(5000)), '1'], () => ['HSETNX', key(), `f${rnd(200)}`, val()],
+      () => ['SWAPDB', '0', '1'],
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const argv = (ops[rnd(ops.length)] as () => unknown[])() as string[];
+      await r.call(...(argv as [string, ...string[]])).catch(() => null);
+    }
+    expect(s.engine.ks.datasetBytes()).toBe(recount());
+    expect(s.engine.ks.totalKeys()).toBeGreaterThan(10);
   });
 });
 
@@ -290,6 +337,36 @@ describe('eviction effects', () => {
     const st = await info('stats');
     expect(Number(st.evicted_keys)).toBeGreaterThan(5000);
     expect(st.current_eviction_exceeded_time).toBe('0');
+  });
+
+  it('invalidation messages to tracking clients do not feed back into more eviction', async () => {
+    await r.config('SET', 'maxmemory-policy', 'allkeys-lru', 'maxmemory-eviction-tenacity', '100');
+    const trackers: RawClient[] = [];
+    for (let j = 0; j < 10; j++) {
+      const t = await RawClient.connect(s.port);
+      await t.raw('HELLO 3\r\n', 1);
+      await t.call('CLIENT', 'TRACKING', 'on');
+      trackers.push(t);
+    }
+    for (let j = 0; j < 300; j++) {
+      const key = `${j}${'x'.repeat(1000)}`;
+      await r.set(key, 'x');
+      for (const t of trackers) await t.call('GET', key);
+    }
+    await sleep(150);
+    // As the Tcl test does, from another process: INFO right after the CONFIG SET reply, while
+    // the background eviction's invalidation messages may still be waiting to be written.
+    const limit = String((await used()) - 40_000);
+    const stats = await new Promise<string>((resolve, reject) => {
+      const cli = execFile('redis-cli', ['-p', String(s.port)], (err, out) => (err ? reject(err) : resolve(out)));
+      cli.stdin?.end(`CONFIG SET maxmemory ${limit}\nINFO stats\n`);
+    });
+    await evictionDone();
+    const evicted = Number(/evicted_keys:(\d+)/.exec(stats)?.[1]);
+    expect(evicted).toBeGreaterThanOrEqual(10);
+    expect(evicted).toBeLessThanOrEqual(60);
+    expect(await r.dbsize()).toBeGreaterThanOrEqual(240);
+    for (const t of trackers) t.close();
   });
 
   it('denyoom commands evict first, so used_memory stays within one command of maxmemory', async () => {
