@@ -51,7 +51,6 @@ export class Stats {
   clientOutputBufferLimitDisconnections = 0;
   netInputBytes = 0;
   netOutputBytes = 0;
-  peakMemory = 0;
   readonly errors = new Map<string, number>();
   readonly opsPerSec = new InstantMetric();
   readonly inputKbps = new InstantMetric();
@@ -70,11 +69,6 @@ export class Stats {
     this.opsPerSec.sample(now, this.totalCommands);
     this.inputKbps.sample(now, this.netInputBytes);
     this.outputKbps.sample(now, this.netOutputBytes);
-  }
-
-  trackMemory(): void {
-    const used = process.memoryUsage().heapUsed;
-    if (used > this.peakMemory) this.peakMemory = used;
   }
 
   reset(): void {
