@@ -9,7 +9,7 @@
  */
 
 import type { ClientFilter, Ctx, TrackingOptions } from './context.js';
-import type { DocSpec } from './command-info.js';
+import type { CommandSpec } from './spec.js';
 import { is } from './args.js';
 import { replyHelp } from './lookup.js';
 import * as E from '../protocol/errors.js';
@@ -469,7 +469,7 @@ function clientHelpCommand(c: Ctx, argv: string[]): void {
 
 /* ---- metadata (Redis 7.0.15's client-*.json; SETINFO and NO-TOUCH from 7.2) -------------- */
 
-export const clientSpec: DocSpec = {
+export const clientSpec: CommandSpec = {
   name: 'client',
   arity: -2,
   flags: ['sentinel'],

@@ -20,9 +20,6 @@ import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { stringMatch } from '../util/glob.js';
 import { string2ll } from '../util/numbers.js';
 
-/** Former names of CommandSpec / ArgSpec, kept for the families that import them. */
-export type DocArg = ArgSpec;
-export type DocSpec = CommandSpec;
 
 /* ---- flags and ACL categories -------------------------------------------------------------- */
 
@@ -346,7 +343,7 @@ export function replyCommandInfo(c: Ctx, spec: CommandSpec | null): void {
   }
 }
 
-function replyArgs(r: ReplyWriter, args: readonly DocArg[]): void {
+function replyArgs(r: ReplyWriter, args: readonly ArgSpec[]): void {
   r.array(args.length);
   for (const a of args) {
     const flags: string[] = [];
@@ -399,7 +396,7 @@ function replyArgs(r: ReplyWriter, args: readonly DocArg[]): void {
 }
 
 /** addReplyCommandDocs: the documentation map of one command. */
-export function replyCommandDocs(c: Ctx, spec: DocSpec): void {
+export function replyCommandDocs(c: Ctx, spec: CommandSpec): void {
   const r = c.reply;
   const subs = spec.subcommands ?? [];
   const docFlags = spec.docFlags ?? [];
@@ -630,7 +627,7 @@ function commandHelpCommand(c: Ctx, argv: string[]): void {
 
 /* ---- metadata (Redis 7.0.15's command*.json) --------------------------------------------- */
 
-const specs: DocSpec[] = [
+const specs: CommandSpec[] = [
   {
     name: 'command',
     arity: -1,

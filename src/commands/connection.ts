@@ -6,7 +6,6 @@
 
 import type { ClientView, Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import type { DocSpec } from './command-info.js';
 import { is } from './args.js';
 import { dbByIndex, int32Arg } from './lookup.js';
 import { clientSpec, NAME_ERROR, validClientAttr } from './client.js';
@@ -192,7 +191,7 @@ function resetCommand(c: Ctx): void {
 
 /* ---- metadata (Redis 7.0.15's src/commands/*.json; SETINFO and NO-TOUCH from 7.2) ---------- */
 
-const specs: DocSpec[] = [
+const specs: CommandSpec[] = [
   {
     name: 'ping',
     arity: -1,

@@ -10,7 +10,7 @@
  */
 
 import type { Ctx } from './context.js';
-import type { DocSpec } from './command-info.js';
+import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
 import { intArg, is } from './args.js';
 import { dbAdd, lookupRead } from './lookup.js';
@@ -475,7 +475,7 @@ const FIELD_VALUE_ARGS = [
     ] },
 ] as const;
 
-export const commands: DocSpec[] = [
+export const commands: CommandSpec[] = [
   {
     name: 'hdel',
     arity: -3,

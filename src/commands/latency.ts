@@ -6,7 +6,6 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import type { DocSpec } from './command-info.js';
 import { replyHelp } from './lookup.js';
 import * as E from '../protocol/errors.js';
 
@@ -92,7 +91,7 @@ function latencyHelpCommand(c: Ctx, argv: string[]): void {
 
 /* ---- metadata (Redis 7.0.15's latency*.json) ------------------------------------------------ */
 
-const latencySubcommands: DocSpec[] = [
+const latencySubcommands: CommandSpec[] = [
   {
     name: 'doctor',
     arity: 2,

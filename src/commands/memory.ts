@@ -7,7 +7,6 @@
 
 import type { Ctx } from './context.js';
 import { keyRange, type CommandSpec } from './spec.js';
-import type { DocSpec } from './command-info.js';
 import { is } from './args.js';
 import { replyHelp } from './lookup.js';
 import { DEFAULT_SAMPLES, keyUsage } from '../keyspace/memory.js';
@@ -98,7 +97,7 @@ function memoryHelpCommand(c: Ctx, argv: string[]): void {
 
 /* ---- metadata (Redis 7.0.15's memory*.json) ------------------------------------------------- */
 
-const memorySubcommands: DocSpec[] = [
+const memorySubcommands: CommandSpec[] = [
   {
     name: 'doctor',
     arity: 2,

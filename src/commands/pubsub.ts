@@ -8,7 +8,6 @@
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
-import type { DocSpec } from './command-info.js';
 import { replyHelp } from './lookup.js';
 import * as E from '../protocol/errors.js';
 
@@ -134,7 +133,7 @@ const SUB_FLAGS = ['pubsub', 'noscript', 'loading', 'stale', 'sentinel'] as cons
 const SHARD_SUB_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'] as const;
 const INTROSPECTION_FLAGS = ['pubsub', 'loading', 'stale'] as const;
 
-const specs: DocSpec[] = [
+const specs: CommandSpec[] = [
   {
     name: 'subscribe',
     arity: -2,

@@ -6,7 +6,6 @@
  */
 
 import type { Ctx } from './context.js';
-import type { DocSpec } from './command-info.js';
 import type { CommandSpec } from './spec.js';
 import { intArg, timeoutArg } from './args.js';
 import { parseInt64, string2l } from '../util/numbers.js';
@@ -101,7 +100,7 @@ function roleCommand(c: Ctx): void {
   }
 }
 
-const specs: DocSpec[] = [
+const specs: CommandSpec[] = [
   {
     name: 'sync',
     arity: 1,

@@ -6,7 +6,6 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import type { DocSpec } from './command-info.js';
 import { is } from './args.js';
 import { replyHelp } from './lookup.js';
 import { debugCommand, lolwutCommand } from './debug.js';
@@ -172,19 +171,19 @@ function configHelpCommand(c: Ctx, argv: string[]): void {
 
 /* ---- metadata (Redis 7.0.15's src/commands/*.json) ------------------------------------------- */
 
-const FLUSH_ARGS: DocSpec['args'] = [
+const FLUSH_ARGS: CommandSpec['args'] = [
   { name: 'async', type: 'oneof', optional: true, arguments: [
     { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' },
     { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' },
   ] },
 ];
 
-const FLUSH_HISTORY: DocSpec['history'] = [
+const FLUSH_HISTORY: CommandSpec['history'] = [
   ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
   ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
 ];
 
-const specs: DocSpec[] = [
+const specs: CommandSpec[] = [
   {
     name: 'info',
     arity: -1,

@@ -11,7 +11,6 @@
 import type { Ctx } from './context.js';
 import type { CommandSpec, KeyRef } from './spec.js';
 import { keyNum, keyRange } from './spec.js';
-import type { DocSpec } from './command-info.js';
 import { is } from './args.js';
 import { dbAdd, lookupRead } from './lookup.js';
 import { parseCursor } from './scan.js';
@@ -459,7 +458,7 @@ const STORE_ARGS = [
   { name: 'key', type: 'key', key_spec_index: 1, multiple: true },
 ] as const;
 
-const specs: DocSpec[] = [
+const specs: CommandSpec[] = [
   {
     name: 'sadd',
     arity: -3,

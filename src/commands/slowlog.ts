@@ -5,7 +5,6 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import type { DocSpec } from './command-info.js';
 import { replyHelp } from './lookup.js';
 import * as E from '../protocol/errors.js';
 import { string2ll } from '../util/numbers.js';
@@ -66,7 +65,7 @@ function slowlogHelpCommand(c: Ctx, argv: string[]): void {
 
 /* ---- metadata (Redis 7.0.15's slowlog*.json) ------------------------------------------------ */
 
-const slowlogSubcommands: DocSpec[] = [
+const slowlogSubcommands: CommandSpec[] = [
   {
     name: 'get',
     arity: -2,

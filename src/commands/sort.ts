@@ -28,7 +28,6 @@
 import type { Ctx } from './context.js';
 import { CALL_FROM_SCRIPT } from './context.js';
 import type { CommandSpec, KeyRef, KeySpec, KeySpecFlag } from './spec.js';
-import type { DocSpec } from './command-info.js';
 import { lookupRead } from './lookup.js';
 import { optionToken, setKey } from './strings-ranges.js';
 import * as E from '../protocol/errors.js';
@@ -370,7 +369,7 @@ const SORT_ARGS = [
   { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
 ] as const;
 
-const specs: DocSpec[] = [
+const specs: CommandSpec[] = [
   {
     name: 'sort',
     arity: -2,

@@ -9,7 +9,7 @@
  */
 
 import type { Ctx } from './context.js';
-import type { DocSpec } from './command-info.js';
+import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
 import { intArg, is } from './args.js';
 import * as E from '../protocol/errors.js';
@@ -580,7 +580,7 @@ const KEY_GROUP_ARGS = [
   { name: 'groupname', type: 'string' },
 ] as const;
 
-const xgroupSubcommands: DocSpec[] = [
+const xgroupSubcommands: CommandSpec[] = [
   {
     name: 'destroy',
     arity: 4,
@@ -684,7 +684,7 @@ const xgroupSubcommands: DocSpec[] = [
   },
 ];
 
-export const commands: DocSpec[] = [
+export const commands: CommandSpec[] = [
   {
     name: 'xgroup',
     arity: -2,

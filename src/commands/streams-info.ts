@@ -7,7 +7,7 @@
  */
 
 import type { Ctx } from './context.js';
-import type { DocSpec } from './command-info.js';
+import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
 import { intArg, is } from './args.js';
 import * as E from '../protocol/errors.js';
@@ -206,7 +206,7 @@ const XINFO_HELP = [
   '    Show information about the stream.',
 ];
 
-const xinfoSubcommands: DocSpec[] = [
+const xinfoSubcommands: CommandSpec[] = [
   {
     name: 'consumers',
     arity: 4,
@@ -277,7 +277,7 @@ const xinfoSubcommands: DocSpec[] = [
   },
 ];
 
-export const commands: DocSpec[] = [
+export const commands: CommandSpec[] = [
   {
     name: 'xinfo',
     arity: -2,

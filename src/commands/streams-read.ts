@@ -20,7 +20,7 @@
 
 import type { ClientView, Ctx } from './context.js';
 import { CALL_FROM_SCRIPT } from './context.js';
-import type { DocSpec } from './command-info.js';
+import type { CommandSpec } from './spec.js';
 import { intArg, is, timeoutArg } from './args.js';
 import * as E from '../protocol/errors.js';
 import { cstr } from '../protocol/errors.js';
@@ -345,7 +345,7 @@ const STREAMS_ARG = {
   ],
 } as const;
 
-export const commands: DocSpec[] = [
+export const commands: CommandSpec[] = [
   {
     name: 'xread',
     arity: -4,

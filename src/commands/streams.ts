@@ -12,7 +12,6 @@
 import type { Ctx } from './context.js';
 import { CALL_FROM_AOF, CALL_FROM_MASTER } from './context.js';
 import type { CommandSpec } from './spec.js';
-import type { DocSpec } from './command-info.js';
 import { keyRange } from './spec.js';
 import { int64Arg, intArg, is } from './args.js';
 import * as E from '../protocol/errors.js';
@@ -468,7 +467,7 @@ const TRIM_BLOCK = {
   ],
 } as const;
 
-const baseCommands: DocSpec[] = [
+const baseCommands: CommandSpec[] = [
   {
     name: 'xadd',
     arity: -5,

@@ -7,7 +7,6 @@
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
-import type { DocSpec } from './command-info.js';
 
 function multiCommand(c: Ctx): void {
   if (c.client.inMulti) {
@@ -53,7 +52,7 @@ function unwatchCommand(c: Ctx): void {
 
 /* ---- metadata (Redis 7.0.15's src/commands/*.json) --------------------------------------------- */
 
-const specs: DocSpec[] = [
+const specs: CommandSpec[] = [
   {
     name: 'multi',
     arity: 1,

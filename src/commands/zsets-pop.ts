@@ -15,7 +15,7 @@
  */
 
 import type { Ctx } from './context.js';
-import type { DocSpec } from './command-info.js';
+import type { CommandSpec } from './spec.js';
 import { keyNum, keyRange } from './spec.js';
 import { is, timeoutArg } from './args.js';
 import * as E from '../protocol/errors.js';
@@ -209,7 +209,7 @@ const bzmpopGetKeys = (argv: readonly string[]): number[] => genericGetKeys(0, 2
 
 /* ---- metadata (src/commands/*.json of Redis 7.0.15) ------------------------------------------ */
 
-export const popCommands: DocSpec[] = [
+export const popCommands: CommandSpec[] = [
   {
     name: 'zpopmin',
     arity: -2,

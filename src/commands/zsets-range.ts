@@ -11,7 +11,7 @@
  */
 
 import type { Ctx } from './context.js';
-import type { DocSpec } from './command-info.js';
+import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
 import { is } from './args.js';
 import { lookupRead } from './lookup.js';
@@ -423,7 +423,7 @@ function zremrangebylexCommand(c: Ctx, argv: string[]): void {
 
 /* ---- metadata (src/commands/*.json of Redis 7.0.15) ------------------------------------------ */
 
-export const rangeCommands: DocSpec[] = [
+export const rangeCommands: CommandSpec[] = [
   {
     name: 'zcount',
     arity: 4,

@@ -11,7 +11,7 @@
  */
 
 import type { Ctx } from './context.js';
-import type { DocSpec } from './command-info.js';
+import type { CommandSpec } from './spec.js';
 import { keyNum, keyRange } from './spec.js';
 import { doubleArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
@@ -303,7 +303,7 @@ const zunionInterDiffStoreGetKeys = (argv: readonly string[]): number[] => gener
 
 /* ---- metadata (src/commands/*.json of Redis 7.0.15) ------------------------------------------ */
 
-export const storeCommands: DocSpec[] = [
+export const storeCommands: CommandSpec[] = [
   {
     name: 'zunion',
     arity: -3,

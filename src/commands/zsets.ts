@@ -11,7 +11,7 @@
  */
 
 import type { Ctx } from './context.js';
-import type { DocSpec } from './command-info.js';
+import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
 import { doubleArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
@@ -383,7 +383,7 @@ function zrandmemberCommand(c: Ctx, argv: string[]): void {
 
 /* ---- metadata (src/commands/*.json of Redis 7.0.15) ------------------------------------------ */
 
-const coreCommands: DocSpec[] = [
+const coreCommands: CommandSpec[] = [
   {
     name: 'zadd',
     arity: -4,
@@ -568,4 +568,4 @@ const coreCommands: DocSpec[] = [
   },
 ];
 
-export const commands: DocSpec[] = [...coreCommands, ...rangeCommands, ...storeCommands, ...popCommands];
+export const commands: CommandSpec[] = [...coreCommands, ...rangeCommands, ...storeCommands, ...popCommands];

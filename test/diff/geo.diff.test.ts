@@ -12,20 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient } from '../helpers/resp.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, rng } from '../helpers/random.js';
 
 type R = () => number;
-const pick = <T>(r: R, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 
 const CENTERS: ReadonlyArray<[number, number, number]> = [
   [13.361389, 38.115556, 2], // Sicily, ~200 km spread

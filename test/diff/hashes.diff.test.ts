@@ -12,17 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient, replyEnd } from '../helpers/resp.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, rng } from '../helpers/random.js';
 
 const KEYS = ['h0', 'h1', 'h2', '{t}a', 'bin\x00\xff'];
 const FIELDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'n', 'x', '', '1', '-1', '123', 'field:long:name', '\x00\xfe', 'f'.repeat(70)];
@@ -36,7 +26,6 @@ const FINCRS = ['0.1', '-1.1', '1e3', '3', 'inf', '-inf', 'nan', 'x', '1.5e-5', 
 const PATTERNS = ['*', 'a*', '?', '[a-c]', '*long*', 'nomatch', '\\*', '1*'];
 
 type Gen = (r: () => number) => string[];
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 const key = (r: () => number): string => pick(r, KEYS);
 const fld = (r: () => number): string => pick(r, FIELDS);
 const val = (r: () => number): string => pick(r, VALUES);

@@ -9,17 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient, replyEnd } from '../helpers/resp.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, rng } from '../helpers/random.js';
 
 const KEYS = ['s0', 's1', 's2', 's3', '{t}a', 'str', 'bin\x00\xff'];
 const MEMBERS = [
@@ -30,7 +20,6 @@ const MEMBERS = [
 ];
 
 type Gen = (r: () => number) => string[];
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 const key = (r: () => number): string => pick(r, KEYS);
 const mem = (r: () => number): string => (r() < 0.5 ? String(Math.floor(r() * 40)) : pick(r, MEMBERS));
 const mems = (r: () => number, max: number): string[] => Array.from({ length: 1 + Math.floor(r() * max) }, () => mem(r));

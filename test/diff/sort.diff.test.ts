@@ -8,19 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient, replyEnd } from '../helpers/resp.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { pick, rng } from '../helpers/random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 const NUMERIC = ['0', '1', '2', '10', '-3', '1.5', '2.25', '1e3', '-0.5', '007', '100', '33', '4', '9', '12'];
 const WORDS = ['a', 'b', 'apple', 'Banana', 'cherry', 'z', 'aa', 'A', 'x1', 'x10', 'x2', 'word', 'Zed'];
 const WEIGHTS = ['1', '2.5', '-7', '100', '3e2', '0.125', '42', '-1', '8', '9.75', '13', '21', '34', '55', '89', '144'];

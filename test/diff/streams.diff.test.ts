@@ -10,17 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient } from '../helpers/resp.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, rng } from '../helpers/random.js';
 
 const KEYS = ['s0', 's1', 's2', 'str'];
 const GROUPS = ['g1', 'g2', 'G'];
@@ -29,7 +19,6 @@ const VALUES = ['1', '0', '-5', '12345678901', 'v', '', 'hello world', 'x'.repea
 const FIELDS = ['f1', 'f2', 'a', 'b', '1', 'field'];
 
 type R = () => number;
-const pick = <T>(r: R, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 const int = (r: R, n: number): number => Math.floor(r() * n);
 
 /** A clock that mostly moves forward, so most XADDs succeed. */

@@ -6,17 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient } from '../helpers/resp.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, rng } from '../helpers/random.js';
 
 const KEYS = ['k0', 'k1', 'k2', 'k3', '{t}a', '{t}b', 'bin\x00\xff', 'long:key:with:colons'];
 const VALUES = [
@@ -27,7 +17,6 @@ const VALUES = [
 
 type Gen = (r: () => number) => string[];
 
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 const key = (r: () => number): string => pick(r, KEYS);
 const val = (r: () => number): string => pick(r, VALUES);
 const int = (r: () => number, lo: number, hi: number): string => String(lo + Math.floor(r() * (hi - lo + 1)));

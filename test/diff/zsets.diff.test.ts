@@ -9,17 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient } from '../helpers/resp.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, rng } from '../helpers/random.js';
 
 const ZKEYS = ['z1', 'z2', 'z3', '{t}z', 'bin\x00\xff'];
 const OTHER = ['set1', 'str'];
@@ -40,7 +30,6 @@ const INTS = ['0', '1', '2', '-1', '-2', '5', '10', '-100', 'x', '92233720368547
 const WEIGHTS = ['1', '2', '0.5', '-1', '0', 'inf', 'x'];
 
 type Gen = (r: () => number) => string[];
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 const zkey = (r: () => number): string => pick(r, ZKEYS);
 const anyKey = (r: () => number): string => pick(r, ALL);
 const member = (r: () => number): string => (r() < 0.6 ? pick(r, MEMBERS.slice(0, 7)) : pick(r, MEMBERS));
