@@ -6,9 +6,27 @@
 //   itself sampled inside the process every 1 ms (bench/lib/nodis-probe.mjs);
 // - the longest stall: a PING every 1 ms on its own connection (max round trip, both servers)
 //   and, for nodis, the event loop delay measured inside the process.
+// Where nodis's longest stalls come from (2026-11-22, 2 cores, this client on the same machine;
+// event loop timeline against GC entries, eviction runs and the main thread's schedstat, and
+// perf sched_switch call stacks of the main thread): eviction itself is not one (runs of
+// 1-16 keys; the few that took 2-13 ms of wall time were preempted). The stalls over ~8 ms
+// were either plain CPU waits or GC pauses (mark-compact atomic pause 1-9 ms, an incremental
+// marking step, or a scavenge copying the young values), and a GC pause lasted longer than
+// the GC's own CPU time because the main thread was either runnable but not running (0.6-1.8
+// s of a 2-3 s flood: this client takes a core and V8's workers another) or blocked in a
+// futex waiting for V8 workers that had no CPU: posting GC tasks,
+// joining the parallel scavenge, pausing/joining concurrent marking, ArrayBuffer sweeping.
+// Measured and not kept (no change in the max stall over interleaved runs, within noise):
+// --no-parallel-scavenge, --no-concurrent-array-buffer-sweeping (they cut the futex sleeps 3x
+// but add main-thread CPU), --concurrent-marking-max-worker-num=1, renicing the worker threads;
+// --no-concurrent-marking, --no-compact and --single-threaded-gc break the RSS budget
+// (300-335 MB). Without maxmemory (--overwrite control) the default young generation (16 MB
+// semi-spaces) gives 70-160 ms scavenges on the same flood.
 // Usage: npm run build && node bench/maxmemory-flood.mjs [--gb 1] [--maxmemory 100mb]
 //        [--servers nodis,redis] [--conns 4] [--node-args "--flag ..."]
 //        [--overwrite N --maxmemory 0]  (control: the same flood over N keys, nothing evicted)
+import fs from 'node:fs';
+import { loadavg } from 'node:os';
 import { MB, connect, encode, fmtMB, info, rng, sleep, startProbed, startServer } from './lib/servers.mjs';
 
 const args = process.argv.slice(2);
@@ -59,6 +77,10 @@ async function run(kind) {
         await sleep(1);
       }
     })();
+    // The server's main thread as the kernel saw it during the flood (/proc/PID/task/PID):
+    // time spent runnable but waiting for a CPU (taken by this client, the server's own V8
+    // worker threads or other work on the machine) and the preemptions; stalls include these.
+    const sched0 = mainThreadSched(s.child.pid);
     const total = GB * 1024 * MB;
     let sent = 0;
     let keys = 0;
@@ -86,6 +108,7 @@ async function run(kind) {
     };
     await Promise.all(Array.from({ length: CONNS }, flood));
     const secs = (performance.now() - t0) / 1000;
+    const sched1 = mainThreadSched(s.child.pid);
     running = false;
     await sampler;
     await pingLoop;
@@ -106,6 +129,11 @@ async function run(kind) {
       (inner ? `; event loop delay max ${inner.stallMaxMs.toFixed(1)} ms, p99 ${inner.stallP99Ms.toFixed(2)} ms; ` +
         `longest eviction run ${inner.maxEvictMs.toFixed(2)} ms (${inner.maxEvictNoGcMs.toFixed(2)} ms without the GC ` +
         `pauses inside it; ${inner.longestRunKeys} keys; ${inner.slowRuns} runs over 1 ms)` : ''));
+    if (sched0 && sched1) {
+      console.log(`  main thread: ${((sched1.run - sched0.run) / 1e6).toFixed(0)} ms on CPU, ` +
+        `${((sched1.wait - sched0.wait) / 1e6).toFixed(0)} ms runnable waiting for a CPU, ` +
+        `${sched1.preempt - sched0.preempt} preemptions (load average ${loadavg()[0].toFixed(2)})`);
+    }
     if (inner) {
       const g = inner.gc;
       console.log(`  GC pauses: ${g.minorCount} scavenges (max ${g.minorMax.toFixed(1)} ms), ${g.majorCount} mark-compacts ` +
@@ -117,6 +145,18 @@ async function run(kind) {
     ctl.close();
     pinger.close();
     await s.stop();
+  }
+}
+
+/** The main thread's schedstat (ns on CPU, ns waiting on a run queue) and preemptions. */
+function mainThreadSched(pid) {
+  try {
+    const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ').map(Number);
+    const st = fs.readFileSync(`/proc/${pid}/task/${pid}/status`, 'latin1');
+    const preempt = Number(st.match(/nonvoluntary_ctxt_switches:\s+(\d+)/)?.[1] ?? 0);
+    return { run, wait, preempt };
+  } catch {
+    return null;
   }
 }
 

@@ -3,7 +3,7 @@
 // crosses the pubsub hard limit, and its RSS must not grow by much more than that limit.
 // Reports: messages/bytes published until the subscriber was dropped (PUBLISH answering 0), the
 // server's RSS before, at its peak and after, and whether the limit's log line was written.
-// Usage: npm run build && node bench/obuf-flood.mjs [--limit 32mb] [--size 1024] [--server redis]
+// Usage: npm run build && node bench/obuf-flood.mjs [--limit 32mb] [--size 1024] [--server redis] [--no-warmup]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -61,9 +61,31 @@ sub.on('close', () => {
 sub.on('error', () => {});
 sub.write(enc('SUBSCRIBE', 'flood'));
 await sleep(200);
-sub.pause(); // stop reading: the kernel's buffers fill, then the server's
-
 const pub = await connect();
+
+// Warm-up (default; --no-warmup skips it): the same volume first goes to the subscriber while it
+// still reads, so that what the runtime grows once for any traffic (V8's young generation, reply
+// buffers) is in the "before" figure and the growth measured is what the stalled reader costs.
+const warm = !args.includes('--no-warmup');
+if (warm) {
+  const frameW = Buffer.from(enc('PUBLISH', 'flood', 'x'.repeat(size)));
+  let got = 0;
+  let want = 0;
+  const onWarm = (d) => {
+    for (let i = 0; i < d.length; i++) if (d[i] === 10) got++;
+  };
+  pub.on('data', onWarm);
+  sub.on('data', () => {});
+  for (let b = 0; b * 256 * size < limitBytes; b++) {
+    pub.write(Buffer.concat(Array(256).fill(frameW)));
+    want += 256;
+    while (got < want - 1024) await sleep(1);
+  }
+  while (got < want) await sleep(1);
+  pub.off('data', onWarm);
+  await sleep(500);
+}
+sub.pause(); // stop reading: the kernel's buffers fill, then the server's
 await sleep(200);
 const base = rss();
 let peak = base;
@@ -100,7 +122,7 @@ peak = Math.max(peak, rss());
 await sleep(500);
 const after = rss();
 const fmt = (n) => `${(n / MB).toFixed(1)} MB`;
-console.log(`server: ${which}, pubsub hard limit ${limit}, message ${size} B`);
+console.log(`server: ${which}, pubsub hard limit ${limit}, message ${size} B, warm-up ${warm ? 'yes' : 'no'}`);
 console.log(`subscriber dropped: ${lastReceivers === 0 ? 'yes' : 'NO'} (connection closed: ${subClosed ? 'yes' : 'no'})`);
 console.log(`queued for the subscriber before the drop: ${delivered} messages, ${fmt(delivered * size)} (${elapsed} ms)`);
 console.log(`RSS: before ${fmt(base)}, peak ${fmt(peak)} (+${fmt(peak - base)}), after ${fmt(after)}`);

@@ -10,10 +10,11 @@ import path from 'node:path';
 import { Config, privateDirEnv } from './config/config.js';
 import { Engine } from './engine/engine.js';
 import { AofAttachment } from './engine/aof-hook.js';
-import { loadRdbAtStartup } from './engine/rdb-load.js';
+import { loadRdbAtStartup, startupRdbPath } from './engine/rdb-load.js';
 import { RdbSaver } from './engine/rdb-save.js';
 import { attachReplicationMaster } from './replication/master.js';
 import { attachScripting } from './scripting/index.js';
+import { attachAcl, userDirectiveValidator } from './acl/index.js';
 import { createLogger, type LogLevel } from './util/log.js';
 
 export interface StartOptions {
@@ -72,6 +73,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     // A value with spaces is several arguments (save "3600 1 300 100"); anything else is quoted.
     text += `\n${name} ${v.includes(' ') ? v : quote(v)}`;
   }
+  config.setFileDirectiveHandlers({ user: userDirectiveValidator() });
   // One pass, as redis-server does: file, stdin, then options (line numbers count from the top).
   config.loadStartup({ configFile: opts.configFile, stdinText: opts.stdinText, options: text });
   const logger = createLogger(config.getStr('loglevel') as LogLevel, config.getStr('logfile'));
@@ -84,6 +86,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   });
   const replication = attachReplicationMaster(engine);
   attachScripting(engine);
+  try {
+    attachAcl(engine);
+  } catch (e) {
+    // Redis exits when the configured users or the ACL file cannot be loaded.
+    engine.log('warning', (e as Error).message);
+    replication.detach();
+    removePrivateDir();
+    throw e;
+  }
   // Append-only file: loaded in preference to the RDB when appendonly is yes (Redis exits when
   // it cannot load: here startServer rejects).
   engine.rdb = new RdbSaver(engine);
@@ -94,11 +105,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     engine.log('warning', aofLoad.message ?? 'Error loading the append only file');
     throw new Error(aofLoad.message ?? 'Error loading the append only file');
   }
+  // The RDB loads after the listen: a client that connects in between must get -LOADING, never
+  // an empty dataset (the loader clears the flag when done).
+  if (aofLoad.status === 'not-exist' && fs.existsSync(startupRdbPath(engine))) engine.loading = true;
   const port = await engine.start();
   if (aofLoad.status === 'not-exist') {
     try {
       // No AOF: the RDB file, loaded while listening (clients get -LOADING meanwhile).
       await loadRdbAtStartup(engine, engine.rdbLoad);
+      engine.loading = false; // also when the file vanished before it could be read
       // appendonly yes without an AOF on disk: the base is created from the loaded dataset.
       const err = config.getBool('appendonly') ? aof.startAfterLoad() : null;
       if (err !== null) throw new Error(err);
@@ -109,6 +124,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       throw e;
     }
   }
+  // The `replicaof` directive: follow that master once the local dataset is loaded.
+  replication.replica.startFromConfig();
   return {
     port,
     engine,

@@ -243,3 +243,19 @@ export async function startProbed(config, nodeArgs = []) {
     },
   };
 }
+
+/**
+ * A set for the child processes a bench script starts: every one still running is killed when
+ * the script exits, and an uncaught error ends the script (so no server outlives it).
+ */
+export function killOnExit() {
+  const spawned = new Set();
+  process.on('exit', () => {
+    for (const c of spawned) if (c.exitCode === null) c.kill('SIGKILL');
+  });
+  process.on('uncaughtException', (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+  return spawned;
+}

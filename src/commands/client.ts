@@ -186,8 +186,7 @@ function clientKillCommand(c: Ctx, argv: string[]): void {
       } else if (is(opt, 'laddr')) {
         filter.laddr = val;
       } else if (is(opt, 'user')) {
-        // Only the default user exists until ACL users arrive.
-        if (val !== 'default') {
+        if (!c.server.acl.userExists(val)) {
           c.reply.error(`ERR No such user '${val}'`);
           return;
         }

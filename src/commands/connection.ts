@@ -4,7 +4,7 @@
  * ClientView and reach other connections through c.server.clients (the engine's ClientsPort).
  */
 
-import type { ClientView, Ctx } from './context.js';
+import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
 import { is } from './args.js';
 import { dbByIndex, int32Arg } from './lookup.js';
@@ -32,23 +32,9 @@ function configOr(c: Ctx, name: string, fallback: string): string {
   }
 }
 
-/**
- * Mark the client authenticated as `user`. The engine's client also relaxes its parser's
- * pre-auth limits when told through setAuthenticated (not part of ClientView yet), so use it
- * when present.
- */
-function setAuthenticated(client: ClientView, user: string): void {
-  const withSetter = client as ClientView & { setAuthenticated?: (ok: boolean) => void };
-  if (typeof withSetter.setAuthenticated === 'function') withSetter.setAuthenticated(true);
-  else client.authenticated = true;
-  client.user = user;
-}
-
-/** ACLAuthenticateUser: true when the pair is valid (the client is then authenticated). */
-function tryAuth(c: Ctx, user: string, password: string): boolean {
-  if (!c.server.authenticate(user, password)) return false;
-  setAuthenticated(c.client, user);
-  return true;
+/** ACLAuthenticateUser: true when the pair is valid (the client is then authenticated as `user`). */
+function tryAuth(c: Ctx, argv: readonly string[], user: string, password: string): boolean {
+  return c.server.acl.authenticate(c.client, user, password, argv[0] as string);
 }
 
 /* ---- PING / ECHO ---------------------------------------------------------------------- */
@@ -94,7 +80,7 @@ function helloCommand(c: Ctx, argv: string[]): void {
     const more = argv.length - 1 - j;
     const opt = argv[j] as string;
     if (is(opt, 'auth') && more >= 2) {
-      if (!tryAuth(c, argv[j + 1] as string, argv[j + 2] as string)) {
+      if (!tryAuth(c, argv, argv[j + 1] as string, argv[j + 2] as string)) {
         c.reply.error(E.WRONGPASS);
         return;
       }
@@ -146,7 +132,7 @@ function authCommand(c: Ctx, argv: string[]): void {
   let user = 'default';
   let password: string;
   if (argv.length === 2) {
-    if (!c.server.authRequired) {
+    if (c.server.acl.defaultUserNopass) {
       c.reply.error(AUTH_NOPASS);
       return;
     }
@@ -155,7 +141,7 @@ function authCommand(c: Ctx, argv: string[]): void {
     user = argv[1] as string;
     password = argv[2] as string;
   }
-  if (tryAuth(c, user, password)) c.reply.ok();
+  if (tryAuth(c, argv, user, password)) c.reply.ok();
   else c.reply.error(E.WRONGPASS);
 }
 

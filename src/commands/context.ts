@@ -21,7 +21,8 @@ export interface ClientView {
   /** Index of the selected database. */
   readonly dbIndex: number;
   authenticated: boolean;
-  user: string;
+  /** Name of the ACL user the client is authenticated as. */
+  readonly user: string;
   noEvict: boolean;
   noTouch: boolean;
   /** CLIENT REPLY mode. */
@@ -183,6 +184,10 @@ export interface ReplicationPort {
   wait(client: ClientView, numReplicas: number, deadline: number, canBlock: boolean, reply: ReplyWriter): void;
   /** ROLE as a master: the replication offset and [ip, port, acked offset] per online replica. */
   role(): { offset: number; replicas: Array<[string, number, number]> };
+  /** ROLE as a replica (null on a master): master address, link state, applied offset. */
+  replicaRole(): { host: string; port: number; state: string; offset: number } | null;
+  /** REPLICAOF host port / REPLICAOF NO ONE: writes the reply (or the error). */
+  replicaof(client: ClientView, host: string, port: string, reply: ReplyWriter): void;
 }
 
 /** One library as FUNCTION LIST shows it. */
@@ -226,6 +231,67 @@ export interface ScriptingPort {
   functionStats(): FunctionStatsView | { error: string };
 }
 
+/** One selector of ACL GETUSER: command rules, key rules, channel rules. */
+export interface AclSelectorView {
+  commands: string;
+  keys: string;
+  channels: string;
+}
+
+/** ACL GETUSER. */
+export interface AclUserView {
+  flags: string[];
+  passwords: string[];
+  root: AclSelectorView;
+  selectors: AclSelectorView[];
+}
+
+/** One ACL LOG entry. */
+export interface AclLogEntryView {
+  count: number;
+  reason: string;
+  context: string;
+  object: string;
+  username: string;
+  ageSeconds: number;
+  clientInfo: string;
+}
+
+/** ACL users and permissions (implemented by src/acl/). Error results are reply texts. */
+export interface AclPort {
+  /**
+   * AUTH / HELLO AUTH: authenticate the client as `user`; failures go to the ACL LOG with
+   * `command` (the command name as sent) as the object.
+   */
+  authenticate(client: ClientView, user: string, password: string, command: string): boolean;
+  /** The default user has `nopass` (AUTH <password> is then an error). */
+  readonly defaultUserNopass: boolean;
+  setUser(name: string, rules: readonly string[]): string | null;
+  /** ACL DELUSER: number deleted, or an error text. */
+  delUsers(names: readonly string[]): number | { error: string };
+  getUser(name: string): AclUserView | null;
+  userExists(name: string): boolean;
+  /** User names in Redis's (byte) order. */
+  userNames(): string[];
+  /** ACL LIST lines. */
+  list(): string[];
+  categories(): readonly string[];
+  /** Full names of the commands in a category, or null for an unknown category. */
+  categoryCommands(category: string): string[] | null;
+  log(count: number): AclLogEntryView[];
+  logReset(): void;
+  /** ACL DRYRUN: null when allowed, { denied } with the reason text, or { error }. */
+  dryRun(user: string, argv: readonly string[]): null | { denied: string } | { error: string };
+  /**
+   * ACLUserCheckCmdWithUnrestrictedKeyAccess: may the client's user run this command with
+   * read access to every key (SORT's BY and GET patterns)?
+   */
+  fullKeyReadAccess(client: ClientView, argv: readonly string[]): boolean;
+  /** ACL LOAD / ACL SAVE: null or the error text. */
+  load(): string | null;
+  save(): string | null;
+}
+
 /** Server services reachable from command handlers. */
 export interface ServerPorts {
   /** Command lookup for COMMAND and friends. */
@@ -246,16 +312,13 @@ export interface ServerPorts {
   resetStats(): void;
   /** INFO text for the given section names (already lowercased). */
   info(sections: readonly string[]): string;
-  /** Check a password for `user` (null = default user); true on success. */
-  authenticate(user: string | null, password: string): boolean;
-  /** Whether the server requires AUTH at all (requirepass or ACL). */
-  readonly authRequired: boolean;
   readonly clients: ClientsPort;
   readonly pubsub: PubSubPort;
   readonly transactions: TransactionsPort;
   readonly introspection: IntrospectionPort;
   readonly replication: ReplicationPort;
   readonly scripting: ScriptingPort;
+  readonly acl: AclPort;
   /** FLUSHALL: every database (the engine records the effects: WATCH, dirty, snapshot hooks). */
   flushAll(async: boolean): void;
   /** BGREWRITEAOF (callFlags: a transaction or script only schedules it). */
@@ -274,6 +337,12 @@ export interface ServerPorts {
    * null when the data is bad.
    */
   restoreValue(payload: Buffer): RObject | null | 'version-or-checksum';
+  /**
+   * Signal `key` of database `dbIndex` as ready from outside a command (asynchronous work a
+   * blocked command waits for is done, e.g. MIGRATE's transfer): the clients blocked on it
+   * with blockForKeys run their command again.
+   */
+  wakeBlocked(dbIndex: number, key: string): void;
   /** SWAPDB; returns an error text or null. */
   swapDb(a: number, b: number): string | null;
   /** SHUTDOWN; returns an error text when the shutdown does not happen. */

@@ -20,6 +20,7 @@ import { commands as objectCommands } from './object.js';
 import { typeName } from '../keyspace/object.js';
 import { NOTIFY_GENERIC } from '../keyspace/notify.js';
 import { duplicateObject } from '../keyspace/duplicate.js';
+import { freesLazily } from '../keyspace/lazyfree.js';
 import * as E from '../protocol/errors.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
@@ -28,15 +29,21 @@ const SAME_OBJECT = 'ERR source and destination objects are the same';
 
 /**
  * DEL and UNLINK. An expired key is first expired (which propagates its own DEL and fires
- * `expired`), so it does not count as deleted. nodis frees memory the same way for both: the
- * difference (lazy freeing in a background thread) has no observable effect on replies.
+ * `expired`), so it does not count as deleted. nodis frees memory the same way for both; the
+ * one trace of Redis's background freeing is INFO's lazyfreed_objects, counted for UNLINK (and
+ * DEL under lazyfree-lazy-user-del) by Redis's free-effort rule.
  */
 function delCommand(c: Ctx, argv: string[]): void {
   const db = c.db;
+  const lazy = is(argv[0], 'unlink') || configYes(c, 'lazyfree-lazy-user-del');
   let n = 0;
   for (let j = 1; j < argv.length; j++) {
     const key = argv[j] as string;
     db.expireIfNeeded(key);
+    if (lazy) {
+      const o = db.peek(key);
+      if (o !== undefined && freesLazily(o)) c.ks.stats.lazyfreedObjects++;
+    }
     if (db.delete(key)) {
       c.modified(db, key);
       c.notify(NOTIFY_GENERIC, 'del', key, db.id);

@@ -1,8 +1,7 @@
 /*
- * Replication commands, master side: SYNC, PSYNC, REPLCONF, WAIT, ROLE. The replication state
- * lives in src/replication/ behind c.server.replication; these handlers parse arguments with
- * Redis's error replies and delegate. REPLICAOF / SLAVEOF (the replica side) are not
- * implemented: they are unknown commands.
+ * Replication commands: SYNC, PSYNC, REPLCONF, WAIT, ROLE (master side) and REPLICAOF /
+ * SLAVEOF (replica side). The replication state lives in src/replication/ behind
+ * c.server.replication; these handlers parse arguments with Redis's error replies and delegate.
  */
 
 import type { Ctx } from './context.js';
@@ -46,7 +45,8 @@ function replconfCommand(c: Ctx, argv: string[]): void {
       rep.ack(c.client, Number(off));
       return;
     } else if (opt === 'getack') {
-      // A master has no master to acknowledge to.
+      // From our master, the replica side answers before the command runs (replica.ts); a
+      // master has no master to acknowledge to.
       return;
     } else if (opt === 'rdb-only') {
       const v = string2l(val);
@@ -85,9 +85,23 @@ function waitCommand(c: Ctx, argv: string[]): void {
   c.server.replication.wait(c.client, n, deadline, c.canBlock, c.reply);
 }
 
+function replicaofCommand(c: Ctx, argv: string[]): void {
+  c.server.replication.replicaof(c.client, argv[1] as string, argv[2] as string, c.reply);
+}
+
 function roleCommand(c: Ctx): void {
-  const { offset, replicas } = c.server.replication.role();
   const r = c.reply;
+  const asReplica = c.server.replication.replicaRole();
+  if (asReplica !== null) {
+    r.array(5);
+    r.bulk('slave');
+    r.bulk(asReplica.host);
+    r.integer(asReplica.port);
+    r.bulk(asReplica.state);
+    r.integer(asReplica.offset);
+    return;
+  }
+  const { offset, replicas } = c.server.replication.role();
   r.array(3);
   r.bulk('master');
   r.integer(offset);
@@ -100,7 +114,58 @@ function roleCommand(c: Ctx): void {
   }
 }
 
+/** REPLICAOF / SLAVEOF arguments (COMMAND DOCS). */
+const REPLICAOF_ARGS = [
+  {
+    name: 'args',
+    type: 'oneof',
+    arguments: [
+      {
+        name: 'host-port',
+        type: 'block',
+        arguments: [
+          { name: 'host', type: 'string' },
+          { name: 'port', type: 'integer' },
+        ],
+      },
+      {
+        name: 'no-one',
+        type: 'block',
+        arguments: [
+          { name: 'no', type: 'pure-token', token: 'NO' },
+          { name: 'one', type: 'pure-token', token: 'ONE' },
+        ],
+      },
+    ],
+  },
+] as const;
+
 const specs: CommandSpec[] = [
+  {
+    name: 'replicaof',
+    arity: 3,
+    flags: ['no_async_loading', 'admin', 'noscript', 'stale'],
+    group: 'server',
+    since: '5.0.0',
+    summary: 'Make the server a replica of another instance, or promote it as master.',
+    complexity: 'O(1)',
+    args: REPLICAOF_ARGS,
+    handler: replicaofCommand,
+  },
+  {
+    name: 'slaveof',
+    arity: 3,
+    flags: ['no_async_loading', 'admin', 'noscript', 'stale'],
+    group: 'server',
+    since: '1.0.0',
+    summary: 'Make the server a replica of another instance, or promote it as master.',
+    complexity: 'O(1)',
+    docFlags: ['deprecated'],
+    deprecatedSince: '5.0.0',
+    replacedBy: '`REPLICAOF`',
+    args: REPLICAOF_ARGS,
+    handler: replicaofCommand,
+  },
   {
     name: 'sync',
     arity: 1,

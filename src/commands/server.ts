@@ -4,6 +4,7 @@
  * output in debug.ts). Everything that touches server state goes through c.server.
  */
 
+import { performance } from 'node:perf_hooks';
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
 import { is } from './args.js';

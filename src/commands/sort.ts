@@ -146,6 +146,9 @@ function sortGeneric(c: Ctx, argv: string[], readonly: boolean): void {
   let storekey: string | null = null;
   const gets: string[] = [];
   const cluster = c.server.configString('cluster-enabled') === 'yes';
+  // BY patterns and GET read keys the key specs cannot name: they need read access to every key.
+  let full: boolean | null = null;
+  const fullKeyAccess = (): boolean => (full ??= c.server.acl.fullKeyReadAccess(c.client, argv));
 
   for (let j = 2; j < argv.length; j++) {
     const left = argv.length - j - 1;
@@ -175,11 +178,18 @@ function sortGeneric(c: Ctx, argv: string[], readonly: boolean): void {
       } else if (cluster) {
         c.reply.error('ERR BY option of SORT denied in Cluster mode.');
         return;
+      } else if (!fullKeyAccess()) {
+        c.reply.error('ERR BY option of SORT denied due to insufficient ACL permissions.');
+        return;
       }
       j++;
     } else if (opt === 'get' && left >= 1) {
       if (cluster) {
         c.reply.error('ERR GET option of SORT denied in Cluster mode.');
+        return;
+      }
+      if (!fullKeyAccess()) {
+        c.reply.error('ERR GET option of SORT denied due to insufficient ACL permissions.');
         return;
       }
       gets.push(argv[++j] as string);

@@ -9,7 +9,7 @@
  * pass over the same (unchanged) data, since the reply writer has no deferred lengths.
  */
 
-import type { Ctx } from './context.js';
+import { CALL_FROM_AOF, type Ctx } from './context.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import * as E from '../protocol/errors.js';
 import { cstr } from '../protocol/errors.js';
@@ -23,35 +23,24 @@ import {
 } from '../ds/stream-id.js';
 import {
   ConsumerGroup, ENTRIES_READ_INVALID, StreamNack, type StreamConsumer,
+  addI64, subI64, estimateDistanceFromFirstEverEntry, type I64,
 } from '../ds/stream-groups.js';
+
+export { addI64, subI64, estimateDistanceFromFirstEverEntry, type I64 };
 import { OrderedMap } from '../ds/ordered-map.js';
 import { dbAdd, lookupRead } from './lookup.js';
 
+/**
+ * The clock for the times a stream stores (delivery and seen times): the command time, except
+ * while the AOF replays, where the loader pins the keyspace clock to 0 so that no key expires
+ * (Redis instead checks server.loading) and Redis's wall-clock reads (mstime()) have to be
+ * read here directly, or XCLAIM ... TIME t would clamp t to 0.
+ */
+export function streamNow(c: Ctx): number {
+  return c.callFlags & CALL_FROM_AOF && c.now === 0 ? Date.now() : c.now;
+}
+
 export const ERR_INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
-
-/* ---- 64-bit signed counters (entries_read, entries_added, lag) ------------------------------ */
-
-export type I64 = number | bigint;
-
-function canonI64(b: bigint): I64 {
-  return b >= -BigInt(Number.MAX_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
-}
-
-export function addI64(a: I64, b: I64): I64 {
-  if (typeof a === 'number' && typeof b === 'number') {
-    const s = a + b;
-    if (Number.isSafeInteger(s)) return s;
-  }
-  return canonI64(BigInt(a) + BigInt(b));
-}
-
-export function subI64(a: I64, b: I64): I64 {
-  if (typeof a === 'number' && typeof b === 'number') {
-    const s = a - b;
-    if (Number.isSafeInteger(s)) return s;
-  }
-  return canonI64(BigInt(a) - BigInt(b));
-}
 
 /* ---- ID parsing --------------------------------------------------------------------------- */
 
@@ -223,13 +212,13 @@ export function replyRange(
       const key = idKey(it.ms, it.seq);
       let nack = group.pel.get(key);
       if (nack === undefined) {
-        nack = new StreamNack(c.now, 1, cons);
+        nack = new StreamNack(streamNow(c), 1, cons);
         group.pel.set(key, nack);
         cons.pel.set(key, nack);
       } else {
         nack.consumer?.pel.delete(key);
         nack.consumer = cons;
-        nack.deliveryTime = c.now;
+        nack.deliveryTime = streamNow(c);
         nack.deliveryCount = 1;
         cons.pel.set(key, nack);
       }
@@ -273,7 +262,7 @@ function replyRangeFromConsumerPel(
       replyStreamId(r, id);
       r.nullArray();
     } else {
-      nack.deliveryTime = c.now;
+      nack.deliveryTime = streamNow(c);
       nack.deliveryCount = u64Inc(nack.deliveryCount);
     }
   }
@@ -305,7 +294,7 @@ export const SCC_NO_DIRTIFY = 2;
 
 /** streamCreateConsumer: with dirty++ and the `xgroup-createconsumer` event unless flagged off. */
 export function createConsumer(c: Ctx, g: ConsumerGroup, name: string, key: string, dbid: number, flags = 0): StreamConsumer | null {
-  const cons = g.createConsumer(name, c.now);
+  const cons = g.createConsumer(name, streamNow(c));
   if (cons === null) return null;
   if (!(flags & SCC_NO_DIRTIFY)) c.dirty();
   if (!(flags & SCC_NO_NOTIFY)) c.notify(NOTIFY_STREAM, 'xgroup-createconsumer', key, dbid);
@@ -319,22 +308,6 @@ export function rangeHasTombstones(s: Stream, start: StreamId | null, end: Strea
   const a = start ?? ID_ZERO;
   const b = end ?? ID_MAX;
   return compareIds(a, s.maxDeletedId) <= 0 && compareIds(s.maxDeletedId, b) <= 0;
-}
-
-/** streamEstimateDistanceFromFirstEverEntry: a read counter for `id`, or -1 when unknown. */
-export function estimateDistanceFromFirstEverEntry(s: Stream, id: StreamId): I64 {
-  if (s.entriesAdded === 0) return 0;
-  if (s.length === 0 && compareIds(id, s.lastId) < 1) return s.entriesAdded;
-  const cmpLast = compareIds(id, s.lastId);
-  if (cmpLast === 0) return s.entriesAdded;
-  if (cmpLast > 0) return ENTRIES_READ_INVALID;
-  const cmpFirst = compareIds(id, s.firstId);
-  const cmpXdelFirst = compareIds(s.maxDeletedId, s.firstId);
-  if (idIsZero(s.maxDeletedId) || cmpXdelFirst < 0) {
-    if (cmpFirst < 0) return subI64(s.entriesAdded, s.length);
-    if (cmpFirst === 0) return addI64(subI64(s.entriesAdded, s.length), 1);
-  }
-  return ENTRIES_READ_INVALID;
 }
 
 /** streamReplyWithCGLag: the group's lag, or null when it cannot be known. */

@@ -24,6 +24,7 @@ import { replyHelp } from './lookup.js';
 import {
   createConsumer, createGroup, createStreamKey, idArg, intervalIdArg, lookupGroup, propagateGroupId,
   propagateXclaim, readStream, replyEntry, replyStreamId, strictIdArg, writeStream, parseStreamId, type I64,
+  streamNow,
 } from './streams-common.js';
 
 /* ---- XGROUP -------------------------------------------------------------------------------- */
@@ -163,7 +164,7 @@ function xgroupDelConsumer(c: Ctx, argv: string[]): void {
   if (p === null) return;
   const g = p.group as ConsumerGroup;
   let pending = 0;
-  const cons = g.lookupConsumer(argv[4] as string, c.now, true);
+  const cons = g.lookupConsumer(argv[4] as string, streamNow(c), true);
   if (cons !== null) {
     pending = g.deleteConsumer(cons);
     c.dirty();
@@ -303,14 +304,14 @@ function xpendingCommand(c: Ctx, argv: string[]): void {
   }
   let pel = g.pel;
   if (consumerName !== null) {
-    const cons = g.lookupConsumer(consumerName, c.now, true);
+    const cons = g.lookupConsumer(consumerName, streamNow(c), true);
     if (cons === null) {
       r.array(0);
       return;
     }
     pel = cons.pel;
   }
-  const now = c.now;
+  const now = streamNow(c);
   const endKey = idKey(end.ms, end.seq);
   const rows: Array<[string, StreamNack]> = [];
   const cur = pel.seek(idKey(start.ms, start.seq));
@@ -355,7 +356,7 @@ function xclaimCommand(c: Ctx, argv: string[]): void {
     ids.push({ ms: p.ms, seq: p.seq });
   }
   const lastIdArg = j - 1;
-  const now = c.now;
+  const now = streamNow(c);
   let force = false;
   let justid = false;
   let deliverytime = -1;
@@ -513,7 +514,7 @@ function xautoclaimCommand(c: Ctx, argv: string[]): void {
 
   let consumer: StreamConsumer | null = null;
   let attempts = count * ATTEMPTS_FACTOR;
-  const now = c.now;
+  const now = streamNow(c);
   const name = argv[3] as string;
   const claimed: StreamId[] = [];
   const deleted: StreamId[] = [];

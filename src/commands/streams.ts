@@ -23,6 +23,7 @@ import {
 } from '../ds/stream-id.js';
 import {
   ERR_INVALID_ID, createStreamKey, intervalIdArg, parseStreamId, readStream, replyRange, strictIdArg, writeStream,
+  streamNow,
 } from './streams-common.js';
 import { commands as readCommands } from './streams-read.js';
 import { commands as groupCommands } from './streams-groups.js';
@@ -223,7 +224,7 @@ function xaddCommand(c: Ctx, argv: string[]): void {
       id = a.id;
     }
   } else {
-    const now = c.now;
+    const now = streamNow(c);
     id = now > s.lastId.ms ? { ms: now, seq: 0 } : (incrId(s.lastId) ?? ID_ZERO);
   }
   if (compareIds(id, s.lastId) <= 0) {

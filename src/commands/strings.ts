@@ -14,7 +14,7 @@
 
 import type { Ctx } from './context.js';
 import { CALL_FROM_AOF } from './context.js';
-import type { CommandSpec } from './spec.js';
+import type { CommandSpec, KeyRef } from './spec.js';
 import { keyRange } from './spec.js';
 import { int64Arg } from './args.js';
 import * as E from '../protocol/errors.js';
@@ -446,6 +446,17 @@ function incrbyfloatCommand(c: Ctx, argv: string[]): void {
 
 /* ---- Metadata (src/commands/*.json of Redis 7.0.15) -------------------------------------- */
 
+/**
+ * setGetKeys: SET's key spec has variable flags; the key is only overwritten (OW) unless a GET
+ * argument reads the old value first (RW, access).
+ */
+function setGetKeys(argv: readonly string[]): KeyRef[] {
+  for (let i = 3; i < argv.length; i++) {
+    if ((argv[i] as string).toLowerCase() === 'get') return [{ pos: 1, flags: ['RW', 'access', 'update'] }];
+  }
+  return [{ pos: 1, flags: ['OW', 'update'] }];
+}
+
 export const commands: CommandSpec[] = [
   {
     name: 'get',
@@ -546,6 +557,7 @@ export const commands: CommandSpec[] = [
           { name: 'keepttl', type: 'pure-token', token: 'KEEPTTL', since: '6.0.0' },
         ] },
     ],
+    getKeys: setGetKeys,
     handler: setCommand,
   },
   {

@@ -31,6 +31,9 @@ import { commands as streams } from './streams.js';
 import { commands as geo } from './geo.js';
 import { commands as aof } from './aof.js';
 import { commands as persistence } from './persistence.js';
+import { commands as acl } from './acl.js';
+import { commands as cluster } from './cluster.js';
+import { commands as migrate } from './migrate.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -60,4 +63,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...geo,
   ...aof,
   ...persistence,
+  ...acl,
+  ...cluster,
+  ...migrate,
 ];

@@ -128,6 +128,11 @@ export class Config implements ConfigView {
 
   private readonly entries = new Map<string, DirectiveEntry>();
   private readonly values = new Map<DirectiveDef, unknown>();
+  /**
+   * getNum's answers by the name asked for (commands read limits on every call). Emptied
+   * whenever any value is stored.
+   */
+  private readonly numCache = new Map<string, number>();
   private readonly hooks = new Map<DirectiveDef, ChangeHook[]>();
   private fileHandlers: FileDirectiveHandlers = {};
   private rewriteProviders: RewriteProviders = {};
@@ -157,7 +162,8 @@ export class Config implements ConfigView {
   }
 
   private def(name: string): DirectiveDef {
-    const e = this.entries.get(name.toLowerCase());
+    // Callers pass lowercase literals: try the name as given before lowercasing it.
+    const e = this.entries.get(name) ?? this.entries.get(name.toLowerCase());
     if (!e) throw new Error(`unknown config directive '${name}'`);
     return e.def;
   }
@@ -186,9 +192,13 @@ export class Config implements ConfigView {
   }
 
   getNum(name: string): number {
+    const cached = this.numCache.get(name);
+    if (cached !== undefined) return cached;
     const d = this.def(name);
     if (d.kind !== 'numeric') throw new Error(`config '${name}' is not numeric`);
-    return Number(numericValue(d, this.values.get(d) as bigint));
+    const value = Number(numericValue(d, this.values.get(d) as bigint));
+    this.numCache.set(name, value);
+    return value;
   }
 
   /** The exact 64-bit value of a numeric directive. */
@@ -298,6 +308,7 @@ export class Config implements ConfigView {
         next = d.normalize ? d.normalize(r.value) : r.value;
         if (r.value !== old || (d.flags & F.VOLATILE) !== 0) {
           this.values.set(d, next);
+          this.numCache.clear();
           return { changed: true };
         }
         return { changed: false };
@@ -318,11 +329,13 @@ export class Config implements ConfigView {
         const r = d.set(args, old, ctx);
         if ('error' in r) return r;
         this.values.set(d, r.value);
+        this.numCache.clear();
         return { changed: r.changed };
       }
     }
     if (next !== old) {
       this.values.set(d, next);
+      this.numCache.clear();
       return { changed: true };
     }
     return { changed: (d.flags & F.VOLATILE) !== 0 };
@@ -481,7 +494,7 @@ export class Config implements ConfigView {
 
   /** Line producers for CONFIG REWRITE of users, modules and sentinel state. */
   setRewriteProviders(p: RewriteProviders): void {
-    this.rewriteProviders = p;
+    this.rewriteProviders = { ...this.rewriteProviders, ...p };
   }
 
   /** Load redis.conf-syntax text. Throws ConfigFileError. */

@@ -11,10 +11,16 @@
  *
  * Invariants: an ID is in a consumer's PEL iff it is in the group PEL with nack.consumer set
  * to that consumer. Deleting a consumer deletes its pending IDs from the group PEL too.
+ *
+ * Also here, shared by the commands and the RDB loader: the signed 64-bit counter helpers and
+ * streamEstimateDistanceFromFirstEverEntry, which derives a read counter from an ID when it
+ * can be known (XGROUP SETID, lag, and groups loaded from Redis <= 6.2 payloads, which carry
+ * no entries_read).
  */
 
 import { OrderedMap } from './ordered-map.js';
-import type { StreamId, U64 } from './stream-id.js';
+import { compareIds, idIsZero, type StreamId, type U64 } from './stream-id.js';
+import type { Stream } from './stream-store.js';
 
 /** SCG_INVALID_ENTRIES_READ. */
 export const ENTRIES_READ_INVALID = -1;
@@ -102,4 +108,44 @@ export class ConsumerGroup {
     });
     return g;
   }
+}
+
+/* ---- 64-bit signed counters (entries_read, entries_added, lag) ------------------------------ */
+
+export type I64 = number | bigint;
+
+function canonI64(b: bigint): I64 {
+  return b >= -BigInt(Number.MAX_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+}
+
+export function addI64(a: I64, b: I64): I64 {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a + b;
+    if (Number.isSafeInteger(s)) return s;
+  }
+  return canonI64(BigInt(a) + BigInt(b));
+}
+
+export function subI64(a: I64, b: I64): I64 {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a - b;
+    if (Number.isSafeInteger(s)) return s;
+  }
+  return canonI64(BigInt(a) - BigInt(b));
+}
+
+/** streamEstimateDistanceFromFirstEverEntry: a read counter for `id`, or -1 when unknown. */
+export function estimateDistanceFromFirstEverEntry(s: Stream, id: StreamId): I64 {
+  if (s.entriesAdded === 0) return 0;
+  if (s.length === 0 && compareIds(id, s.lastId) < 1) return s.entriesAdded;
+  const cmpLast = compareIds(id, s.lastId);
+  if (cmpLast === 0) return s.entriesAdded;
+  if (cmpLast > 0) return ENTRIES_READ_INVALID;
+  const cmpFirst = compareIds(id, s.firstId);
+  const cmpXdelFirst = compareIds(s.maxDeletedId, s.firstId);
+  if (idIsZero(s.maxDeletedId) || cmpXdelFirst < 0) {
+    if (cmpFirst < 0) return subI64(s.entriesAdded, s.length);
+    if (cmpFirst === 0) return addI64(subI64(s.entriesAdded, s.length), 1);
+  }
+  return ENTRIES_READ_INVALID;
 }

@@ -12,6 +12,7 @@ import { AofManager } from '../persistence/aof/aof.js';
 import type { AofExecutor, LoadResult } from '../persistence/aof/loader.js';
 import { applyRdb, decodeRdb } from '../persistence/rdb/decoder.js';
 import { PROPAGATE_AOF } from './propagation.js';
+import { loadRdbFunctions } from './rdb-load.js';
 import { Client } from './client.js';
 import type { Engine } from './engine.js';
 
@@ -35,6 +36,8 @@ function defaultRdbLoader(engine: Engine): RdbBufferLoader {
       databases: engine.ks.dbs.length,
       log: (level, msg) => engine.log(level, msg),
     });
+    const fn = loadRdbFunctions(engine, d.functions, false);
+    if (typeof fn === 'string') throw new Error(fn);
     applyRdb(engine.ks, d);
     return d.loadedBytes;
   };
@@ -81,6 +84,7 @@ export class AofAttachment implements AofHooks {
       config,
       ks: engine.ks,
       log: (level, msg) => engine.log(level, msg),
+      functionCodes: () => engine.scripting?.functionCodes() ?? [],
       rdbOptions: () => {
         const policy = config.getStr('maxmemory-policy');
         return {
@@ -90,6 +94,7 @@ export class AofAttachment implements AofHooks {
           lruClock: engine.ks.lruClock,
           nowMs: Date.now(),
           lfuDecayTime: config.getNum('lfu-decay-time'),
+          functions: engine.scripting?.rdbFunctionRecords(config.getBool('rdbcompression')),
         };
       },
     });
@@ -153,6 +158,7 @@ export class AofAttachment implements AofHooks {
     const m = this.manager;
     if (m.state === 'on') m.flush(true);
     this.engine.flushAll();
+    this.engine.scripting?.flushFunctions(); // emptyData drops the libraries too
     m.reloadManifest();
     const r = this.replay();
     if (r.status === 'failed') return r.message ?? 'Error loading the AOF';

@@ -15,6 +15,7 @@ import type { MultiState, WatchedKey } from './multi.js';
 import type { ClientTracking } from './tracking.js';
 import type { ReplicaClientState } from './replication-hooks.js';
 import { closeOnOutputLimit } from './output-limits.js';
+import { UNRESTRICTED_SUBJECT, type AclSubject } from './acl-hooks.js';
 
 export class Client implements ClientView, ConnectionSink {
   readonly writer = new ReplyWriter();
@@ -24,7 +25,8 @@ export class Client implements ClientView, ConnectionSink {
   libVer = '';
   dbIndex = 0;
   authenticated: boolean;
-  user = 'default';
+  /** The ACL user (the engine's default user until AUTH / HELLO AUTH). */
+  aclUser: AclSubject;
   noEvict = false;
   noTouch = false;
   replyMode: 'on' | 'off' | 'skip' = 'on';
@@ -66,6 +68,8 @@ export class Client implements ClientView, ConnectionSink {
   monitor = false;
   /** Set by the replication layer once the client attached with SYNC/PSYNC (flag S). */
   replica: ReplicaClientState | null = null;
+  /** The replica's link to its master (CLIENT LIST flag M, type master; src/replication/replica.ts). */
+  isMaster = false;
 
   constructor(
     readonly id: number,
@@ -75,6 +79,7 @@ export class Client implements ClientView, ConnectionSink {
   ) {
     this.createdAt = now;
     this.lastInteraction = now;
+    this.aclUser = engine.acl?.defaultUser ?? UNRESTRICTED_SUBJECT;
     this.authenticated = !engine.authRequired;
     conn.parser.authRequired = !this.authenticated;
     this.writer.onError = (msg) => engine.countError(msg);
@@ -85,6 +90,10 @@ export class Client implements ClientView, ConnectionSink {
 
   get subscribed(): boolean {
     return this.pubsub !== null;
+  }
+
+  get user(): string {
+    return this.aclUser.name;
   }
 
   get isLocal(): boolean {
@@ -106,6 +115,10 @@ export class Client implements ClientView, ConnectionSink {
 
   onProtocolError(message: string): void {
     this.engine.protocolError(this, message);
+  }
+
+  onRun(active: boolean): void {
+    this.engine.parserRun(active);
   }
 
   onQueryBufferLimit(): void {

@@ -11,6 +11,7 @@
  * (active expiry, client timeouts, ops/sec samples, incremental rehash).
  */
 
+import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
@@ -19,11 +20,13 @@ import { ActiveExpire } from '../keyspace/expire-cycle.js';
 import { NOTIFY_EXPIRED, NOTIFY_GENERIC, NOTIFY_KEYSPACE, NOTIFY_KEYEVENT } from '../keyspace/notify.js';
 import { Connection } from '../net/connection.js';
 import { Listener } from '../net/listener.js';
+import { watchListenConfig } from './listen-config.js';
 import * as E from '../protocol/errors.js';
 import type { ServerLogger, LogLevel } from '../util/log.js';
 import { COMMANDS } from '../commands/table.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { Client } from './client.js';
+import { CALL_FROM_SCRIPT } from '../commands/context.js';
 import { Blocking, type BlockState, type BlockingHost } from './blocking.js';
 import { CallContext, type SavedCall } from './call-context.js';
 import { Ports } from './ports.js';
@@ -35,7 +38,8 @@ import { Stats } from './stats.js';
 import { closeOnOutputLimit, parseOutputLimits, type OutputLimitClass, type OutputLimits } from './output-limits.js';
 import { PubSub, allowedWhileSubscribed } from './pubsub.js';
 import { Multi, queuedInMulti } from './multi.js';
-import { Propagation, PROPAGATE_ALL, wrapsInTransaction } from './propagation.js';
+import { ClientPause } from './pause.js';
+import { Propagation, PROPAGATE_ALL } from './propagation.js';
 import { Introspection } from './introspection.js';
 import { Busy } from './busy.js';
 import { MaxMemory } from './evict.js';
@@ -45,6 +49,7 @@ import { RdbLoadState } from './rdb-load.js';
 import type { RdbSaver } from './rdb-save.js';
 import { MISCONF_ERROR } from './rdb-save.js';
 import type { ScriptingHooks } from './scripting-hooks.js';
+import type { AclHooks } from './acl-hooks.js';
 
 export const NODIS_VERSION = '0.1.0';
 /** Longest stretch the slow expiry cycle holds the event loop (ms). */
@@ -94,17 +99,33 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   rdb: RdbSaver | null = null;
   /** The scripting layer's hooks: INFO, functions in snapshots (attached by server.ts). */
   scripting: ScriptingHooks | null = null;
+  /** The ACL layer's hooks: users and permission checks (attached by server.ts). */
+  acl: AclHooks | null = null;
   /** The client whose command's propagation is being emitted (replication's WAIT offsets). */
   propagatingClient: Client | null = null;
   /** Error replies counted when the last call's statistics were updated (failed_calls). */
   private errorMark = 0;
   private callDepth = 0;
+  /** The client of the outermost running call (server.current_client; a script's caller). */
+  private topClient: Client | null = null;
   /** Clients unblocked this tick whose pending input is parsed in beforeSleep. */
   private unblocked: Client[] = [];
   private readonly activeExpire: ActiveExpire;
   private nextClientId = 1;
   private pending: Client[] = [];
   private sleepScheduled = false;
+  /**
+   * Wall-clock milliseconds minus performance.now(): commands read the clock once and get both
+   * their wall time and their timing start. Re-checked every tick (see syncWallClock).
+   */
+  private wallOffset = Date.now() + 0.5 - performance.now();
+  /**
+   * While a parser run delivers commands back to back (parserRun), the clock read that ended
+   * one top-level call also starts the next command: one read per command instead of two.
+   * -1 when no such read may be reused.
+   */
+  private lastCallEnd = -1;
+  private parserRuns = 0;
   private cronTimer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   private readonly onShutdown: (() => void) | undefined;
@@ -117,9 +138,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   notifyFlags = 0;
   hz = 10;
   outputLimits: OutputLimits = parseOutputLimits('');
-  pauseUntil = 0;
-  pauseMode: 'all' | 'write' | null = null;
-  private pausedClients: Client[] = [];
+  readonly clientPause = new ClientPause(this);
   /** Monotonic count of changes since the last save (server.dirty). */
   dirty = 0;
   cronLoops = 0;
@@ -144,7 +163,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   private watchConfig(): void {
     const c = this.config;
     const refresh = (): null => {
-      this.authRequired = c.getStr('requirepass') !== '';
+      this.authRequired = this.acl !== null ? this.acl.authRequired : c.getStr('requirepass') !== '';
       this.activeExpireEnabled = true;
       // The flags themselves: the CONFIG GET text drops 'n' next to 'A', as Redis's does.
       this.notifyFlags = c.getNotifyFlags();
@@ -185,6 +204,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       unixSocket: c.getStr('unixsocket'),
       unixSocketPerm: parseInt(c.getStr('unixsocketperm') || '0', 8) || 0,
     });
+    watchListenConfig(this);
     this.startCron();
     this.log(
       'notice',
@@ -294,7 +314,9 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   /** Returns false to make the parser stop consuming this client's input (pause/block). */
   processCommand(c: Client, argv: string[]): boolean {
     if (c.closed || c.closeAfter || c.killed) return false;
-    const now = Date.now();
+    // One clock read serves as the command's wall time and as the start of its timing.
+    const t0 = this.lastCallEnd >= 0 ? this.lastCallEnd : performance.now();
+    const now = Math.floor(this.wallOffset + t0);
     c.lastInteraction = now;
     this.schedule(c);
     if (c.tracking !== null) this.introspection.tracking.beforeCommand(c, argv[0] ?? '');
@@ -324,7 +346,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
         return true;
       }
     }
-    if (!c.authenticated && !(flags & F_NO_AUTH)) {
+    if (!c.authenticated && this.authRequired && !(flags & F_NO_AUTH)) {
       this.reject(c, cmd, E.NOAUTH);
       return true;
     }
@@ -332,7 +354,14 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       this.reject(c, cmd, 'ERR Command not allowed inside a transaction');
       return true;
     }
-    if (this.maxmemory.limit !== 0 && !this.busy.active && this.maxmemory.rejectsCommand(c, cmd, flags)) {
+    if (!c.aclUser.unrestricted && this.acl !== null) {
+      const denied = this.acl.denied(c, cmd, argv, c.mstate !== null ? 'multi' : 'toplevel');
+      if (denied !== null) {
+        this.reject(c, cmd, denied);
+        return true;
+      }
+    }
+    if (this.maxmemory.limit !== 0 && !this.busy.active && !c.isMaster && this.maxmemory.rejectsCommand(c, cmd, flags)) {
       this.reject(c, cmd, E.OOM);
       return true;
     }
@@ -340,11 +369,13 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       this.reject(c, cmd, MISCONF_ERROR);
       return true;
     }
+    if (flags & F_WRITE && this.rejectOnReplica(c, cmd, flags, 0)) return true;
     if (c.pubsub !== null && c.resp === 2 && !allowedWhileSubscribed(cmd)) {
       this.reject(c, cmd, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / ` +
         '(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context');
       return true;
     }
+    if (this.ks.isReplica && this.rejectOnReplica(c, cmd, flags, 1)) return true;
     if (this.loading && !(flags & F_LOADING)) {
       this.reject(c, cmd, 'LOADING Redis is loading the dataset in memory');
       return true;
@@ -358,33 +389,38 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       this.reject(c, cmd, "ERR Replica can't interact with the keyspace");
       return true;
     }
-    if (this.pauseMode !== null && !c.monitor && this.isPausedFor(flags)) {
-      if (now < this.pauseUntil) {
-        c.paused = true;
-        c.pausedArgv = argv;
-        this.pausedClients.push(c);
-        return false;
-      }
-      this.unpause();
-    }
+    if (this.clientPause.hold(c, argv, flags, now)) return false;
     if (c.mstate !== null && queuedInMulti(cmd)) {
       this.queueInMulti(c, cmd, argv, flags);
       return true;
     }
-    this.call(c, cmd, argv, now);
+    this.call(c, cmd, argv, now, 0, t0);
     if (this.blocking.pendingReady && this.busy.suspended === null) this.blocking.handleReady();
     if (c.closeAfter || c.killed || c.blocked !== null) return false;
     return true;
   }
 
-  /** Clients held by CLIENT PAUSE (INFO blocked_clients counts them, as Redis does). */
-  get pausedClientCount(): number {
-    return this.pausedClients.length;
+  /** Replication gates: NOREPLICAS / READONLY (stage 0), MASTERDOWN (stage 1); src/replication/. */
+  private rejectOnReplica(c: Client, cmd: Command, flags: number, stage: 0 | 1): boolean {
+    const err = this.replication?.replicaGate(c, flags, stage) ?? null;
+    if (err !== null) this.reject(c, cmd, err);
+    return err !== null;
   }
 
-  private isPausedFor(flags: number): boolean {
-    if (this.pauseMode === 'all') return true;
-    return (flags & (F_WRITE | F_MAY_REPLICATE)) !== 0;
+  /** KeyspaceHooks: is the running command our master's (replica.ts)? */
+  masterCall(): boolean {
+    return this.currentClient?.isMaster === true;
+  }
+
+  /** A fresh client id (clients the server creates itself: the replica's master link). */
+  newClientId(): number {
+    return this.nextClientId++;
+  }
+
+  /** A client's parser starts (true) or ends (false) a run of back-to-back commands. */
+  parserRun(active: boolean): void {
+    this.parserRuns += active ? 1 : -1;
+    this.lastCallEnd = -1;
   }
 
   /** rejectCommand: an error reply for a command that did not run. */
@@ -423,12 +459,13 @@ export class Engine implements KeyspaceHooks, BlockingHost {
    * outer call's cached time and restore the shared context afterwards. Returns true when the
    * handler blocked the client (blockForKeys).
    */
-  call(c: Client, cmd: Command, argv: string[], now: number, flags = 0): boolean {
+  call(c: Client, cmd: Command, argv: string[], now: number, flags = 0, start = -1): boolean {
     const handler = cmd.spec.handler;
     if (handler === undefined) return false;
     const ctx = this.ctx;
     const outer = this.callDepth > 0 ? ctx.save() : null;
     if (this.callDepth++ === 0) this.ks.setTime(now);
+    if (outer === null) this.topClient = c;
     const w = c.writer;
     const suppressedBefore = w.suppressed;
     w.resp = c.resp;
@@ -438,7 +475,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     const dbIndex = c.dbIndex;
     ctx.begin(c, cmd, argv, flags);
     const rerun = c.blocked !== null;
-    const t0 = performance.now();
+    const t0 = start < 0 ? performance.now() : start;
     try {
       handler(ctx, argv);
     } catch (e) {
@@ -457,7 +494,8 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   ): boolean {
     const ctx = this.ctx;
     const w = c.writer;
-    const us = (performance.now() - t0) * 1000;
+    const tEnd = performance.now();
+    const us = (tEnd - t0) * 1000;
     if (this.dirty !== dirtyBefore && propagateAs !== null) this.propagate(dbIndex, propagateAs ?? argv);
     if (!blocked) {
       cmd.calls++;
@@ -468,17 +506,21 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       this.errorMark = this.stats.errorReplies;
     }
     this.introspection.afterCall(c, cmd, argv, us, blocked, rerun, flags);
+    if (outer !== null && flags & CALL_FROM_SCRIPT && cmd.flagBits & F_READONLY && outer.client.tracking !== null) {
+      this.introspection.tracking.rememberScriptRead(outer.client, outer.spec, outer.argv);
+    }
     c.lastCmd = cmd;
     this.callDepth--;
     if (outer !== null) {
       ctx.restore(outer);
       w.suppressed = suppressedBefore;
     } else {
+      if (this.parserRuns !== 0) this.lastCallEnd = tEnd;
       w.suppressed = false;
       this.afterReplyMode(c);
       if (this.propagation.hasPending) {
         this.propagatingClient = c;
-        this.propagation.flush(wrapsInTransaction(cmd));
+        this.propagation.flush(cmd);
         this.propagatingClient = null;
       }
       if (this.introspection.tracking.hasPending) this.introspection.tracking.flushPending();
@@ -579,6 +621,11 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.signalModifiedKey(db, key, null);
   }
 
+  /** KeyspaceHooks: while clients are paused no key is expired, actively or lazily. */
+  expiryPaused(): boolean {
+    return this.clientPause.expiryPaused(Date.now());
+  }
+
   /** A key's value changed: WATCH and client-side caching hook in here. */
   signalModifiedKey(db: Db, key: string, by?: Client | null): void {
     this.ks.noteModified(db, key);
@@ -591,7 +638,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
 
   /** server.current_client: the client whose command is running (inside call()), else null. */
   get currentClient(): Client | null {
-    return this.callDepth > 0 ? this.ctx.client : null;
+    return this.callDepth > 0 ? this.topClient : null;
   }
 
   /**
@@ -619,38 +666,17 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.propagation.add(dbid, argv, target, this.callDepth > 0);
   }
 
-  /* ---- pause ------------------------------------------------------------------------------ */
-
-  pause(untilMs: number, mode: 'all' | 'write'): void {
-    if (this.pauseMode === 'all' && mode === 'write' && untilMs <= this.pauseUntil) return;
-    this.pauseMode = this.pauseMode === 'all' && untilMs <= this.pauseUntil ? 'all' : mode;
-    this.pauseUntil = Math.max(untilMs, this.pauseMode === mode ? untilMs : this.pauseUntil);
-  }
-
-  unpause(): void {
-    this.pauseMode = null;
-    this.pauseUntil = 0;
-    const list = this.pausedClients;
-    this.pausedClients = [];
-    for (const c of list) {
-      c.paused = false;
-      const argv = c.pausedArgv;
-      c.pausedArgv = null;
-      if (c.closed) continue;
-      if (argv === null || this.processCommand(c, argv)) c.conn.parser.resume();
-    }
-  }
-
   /* ---- the end of a tick ---------------------------------------------------------------- */
 
   private readonly beforeSleep = (): void => {
     this.sleepScheduled = false;
+    this.syncWallClock();
     if (this.unblocked.length) {
       const list = this.unblocked;
       this.unblocked = [];
       for (const c of list) if (!c.closed && c.blocked === null && !c.paused) c.conn.parser.resume();
     }
-    if (this.activeExpireEnabled && !this.ks.isReplica && this.busy.suspended === null) {
+    if (this.activeExpireEnabled && !this.ks.isReplica && this.busy.suspended === null && !this.expiryPaused()) {
       this.ks.setTime(Date.now());
       const t0 = performance.now();
       this.activeExpire.run('fast', this.hz, this.config.getNum('active-expire-effort'), this.ks.now);
@@ -660,6 +686,16 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.aof?.beforeSleep();
     this.flushPending();
   };
+
+  /**
+   * Follow the wall clock (NTP steps, suspend): Date.now() truncates, so the offset is only
+   * moved when it is off by more than a millisecond, keeping command times from jittering.
+   */
+  private syncWallClock(): void {
+    const fresh = Date.now() + 0.5 - performance.now();
+    const d = fresh - this.wallOffset;
+    if (d > 1 || d < -1) this.wallOffset = fresh;
+  }
 
   /** Write every pending client's output (the end of beforeSleep; also after background eviction). */
   flushPending(): void {
@@ -702,11 +738,18 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.ks.setTime(now);
     this.cronLoops++;
     this.stats.sampleOps(now);
-    if (this.activeExpireEnabled && !this.ks.isReplica) {
-      this.activeExpire.runSlowSliced(this.hz, this.config.getNum('active-expire-effort'), EXPIRE_SLICE_MS, () => {
+    if (this.activeExpireEnabled && !this.ks.isReplica && !this.expiryPaused()) {
+      // Each slice is a stall of its own: the latency monitor sees it as an expire-cycle event.
+      const slice = (fn: () => void): void => {
+        if (this.expiryPaused()) return;
+        const t0 = performance.now();
+        fn();
+        this.introspection.latency.addSampleIfNeeded('expire-cycle', Math.floor(performance.now() - t0));
+      };
+      slice(() => this.activeExpire.runSlowSliced(this.hz, this.config.getNum('active-expire-effort'), EXPIRE_SLICE_MS, () => {
         this.ks.setTime(Date.now());
         return this.ks.now;
-      }, (fn) => setImmediate(this.busy.gate(fn)));
+      }, (fn) => setImmediate(this.busy.gate(() => slice(fn)))));
     }
     for (const db of this.ks.dbs) {
       db.dict.rehashStep(1000);
@@ -714,7 +757,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     }
     this.clientsCron(now);
     this.introspection.cron(now);
-    if (this.pauseMode !== null && now >= this.pauseUntil) this.unpause();
+    this.clientPause.cron(now);
     this.maxmemory.cron();
     this.aof?.cron();
     this.rdb?.cron();
@@ -724,7 +767,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     const timeout = this.config.getNum('timeout');
     if (timeout <= 0) return;
     for (const c of this.clients.values()) {
-      if (c.paused || c.replica !== null) continue;
+      if (c.paused || c.replica !== null || c.isMaster) continue;
       if (now - c.lastInteraction > timeout * 1000) {
         this.log('verbose', 'Closing idle client');
         c.conn.destroy();

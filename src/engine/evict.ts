@@ -31,6 +31,7 @@
  * budget in garbage.
  */
 
+import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
 import type { Db } from '../keyspace/db.js';
 import { EvictionPool, parsePolicy, type EvictionPolicy } from '../keyspace/evict.js';
@@ -216,7 +217,7 @@ export class MaxMemory {
     const e = this.e;
     if (e.loading) return false;
     if (e.ks.isReplica && this.replicaIgnore) return false;
-    if (e.pauseMode !== null) return false;
+    if (e.clientPause.mode !== null) return false;
     return true;
   }
 

@@ -9,6 +9,7 @@ import type { Engine } from './engine.js';
 import { NODIS_VERSION, REDIS_VERSION } from './engine.js';
 import { latencyStatsInfo } from './introspection.js';
 import { memoryOverhead } from './memory-report.js';
+import { migrateCachedSockets } from '../commands/migrate.js';
 
 const DEFAULT_SECTIONS = [
   'server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'module_list',
@@ -79,7 +80,7 @@ const sections: Record<string, Section> = {
       ['maxclients', e.config.getNum('maxclients')],
       ['client_recent_max_input_buffer', 0],
       ['client_recent_max_output_buffer', 0],
-      ['blocked_clients', e.blocking.count + e.pausedClientCount],
+      ['blocked_clients', e.blocking.count + e.clientPause.heldCount],
       ['tracking_clients', e.introspection.tracking.clientCount],
       ['clients_in_timeout_table', 0],
     ]);
@@ -152,7 +153,7 @@ const sections: Record<string, Section> = {
       ['mem_allocator', `v8-${process.versions.v8}`],
       ['active_defrag_running', 0],
       ['lazyfree_pending_objects', 0],
-      ['lazyfreed_objects', 0],
+      ['lazyfreed_objects', e.ks.stats.lazyfreedObjects],
     ]);
   },
   persistence(e) {
@@ -202,7 +203,7 @@ const sections: Record<string, Section> = {
       ['instantaneous_ops_per_sec', Math.round(s.opsPerSec.value)],
       ['total_net_input_bytes', s.netInputBytes],
       ['total_net_output_bytes', s.netOutputBytes],
-      ['total_net_repl_input_bytes', 0],
+      ['total_net_repl_input_bytes', e.replication?.replInputBytes ?? 0],
       ['total_net_repl_output_bytes', 0],
       ['instantaneous_input_kbps', (s.inputKbps.value / 1024).toFixed(2)],
       ['instantaneous_output_kbps', (s.outputKbps.value / 1024).toFixed(2)],
@@ -227,7 +228,7 @@ const sections: Record<string, Section> = {
       ['pubsubshard_channels', e.pubsub.shardChannels.size],
       ['latest_fork_usec', 0],
       ['total_forks', 0],
-      ['migrate_cached_sockets', 0],
+      ['migrate_cached_sockets', migrateCachedSockets(e.ports)],
       ['slave_expires_tracked_keys', 0],
       ['active_defrag_hits', 0],
       ['active_defrag_misses', 0],

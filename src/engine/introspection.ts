@@ -23,13 +23,14 @@ const REPLY_MIN_BYTES = 1024;
 const REPLY_CHUNK_BYTES = 16 * 1024;
 const REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME = 5000;
 
+/** Read-only script commands: their keys count as read only if the script reads something. */
+const RO_SCRIPT_COMMANDS = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
+
 export class Introspection {
   readonly tracking: Tracking;
   readonly monitors: Monitors;
   readonly slowlog = new SlowLog();
   readonly latency = new LatencyMonitor();
-  /** Per-command latency histograms (allocated on a command's first tracked call). */
-  readonly histograms = new Map<Command, LatencyHistogram>();
   latencyTracking = true;
   /** DEBUG PAUSE-CRON: serverCron does nothing while set. */
   cronPaused = false;
@@ -174,14 +175,12 @@ export class Introspection {
         this.slowlog.pushIfNeeded(duration, cmd.fullName, argv, c.conn.addr, c.name);
       }
       if (this.latencyTracking) {
-        let h = this.histograms.get(cmd);
-        if (h === undefined) {
-          h = new LatencyHistogram();
-          this.histograms.set(cmd, h);
-        }
-        h.record(duration * 1000);
+        (cmd.histogram ??= new LatencyHistogram()).record(duration * 1000);
       }
-      if (flags & F_READONLY && c.tracking !== null && !(flags & F_PUBSUB)) this.rememberKeys(c, cmd, argv);
+      // A read-only script command remembers its keys only when the script reads (engine.endCall).
+      if (flags & F_READONLY && c.tracking !== null && !(flags & F_PUBSUB) && !RO_SCRIPT_COMMANDS.has(cmd.spec.name)) {
+        this.rememberKeys(c, cmd, argv);
+      }
     }
     if (!rerun && this.monitors.size !== 0 && !(flags & (F_SKIP_MONITOR | F_ADMIN)) && !this.e.loading) {
       // The database after the command ran (SELECT shows its new one), as Redis does.
@@ -200,11 +199,6 @@ export class Introspection {
     this.tracking.rememberKeys(c, keys);
   }
 
-  /** CONFIG RESETSTAT: the latency histograms start over. */
-  resetStats(): void {
-    this.histograms.clear();
-  }
-
   /** A client is going away (or RESET): forget its monitor and tracking state. */
   forgetClient(c: Client): void {
     if (c.monitor) {
@@ -221,8 +215,8 @@ export function latencyStatsInfo(e: Engine, percentiles: readonly number[]): str
   const ins = e.introspection;
   if (!ins.latencyTracking) return s;
   for (const cmd of e.registry.all()) {
-    const h = ins.histograms.get(cmd);
-    if (h === undefined) continue;
+    const h = cmd.histogram;
+    if (h === null) continue;
     s += `latency_percentiles_usec_${safeInfoName(cmd.fullName)}:`;
     s += percentiles.map((p) => `p${trimDouble(p.toFixed(6))}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`).join(',');
     s += '\r\n';

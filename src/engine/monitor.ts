@@ -8,6 +8,7 @@
  * replaced by "(redacted)" here and in the slow log.
  */
 
+import { performance } from 'node:perf_hooks';
 import type { Client } from './client.js';
 
 /** sdscatrepr: a double-quoted, escaped rendering of a binary-safe (latin1) string. */

@@ -19,6 +19,7 @@
  * modification O(1) when nobody watches anything, EXEC O(queued commands + watched keys).
  */
 
+import type { AclHooks } from './acl-hooks.js';
 import { CALL_FROM_MULTI } from '../commands/context.js';
 import type { Db, Keyspace } from '../keyspace/db.js';
 import type { Client } from './client.js';
@@ -58,6 +59,8 @@ export interface MultiHost {
   readonly ks: Keyspace;
   /** Run one command (nested calls keep the outer cached time). */
   call(c: Client, cmd: Command, argv: string[], now: number, flags: number): boolean;
+  /** ACL checks of queued commands at EXEC (rules may have changed since they were queued). */
+  readonly acl: AclHooks | null;
 }
 
 /** Flag bits of queued commands that decide EXEC's gates (write, OOM, pause...). */
@@ -142,7 +145,11 @@ export class Multi {
     this.unwatchAll(c);
     w.array(ms.commands.length);
     const now = this.host.ks.now;
-    for (const q of ms.commands) this.host.call(c, q.cmd, q.argv, now, CALL_FROM_MULTI);
+    for (const q of ms.commands) {
+      const denied = c.aclUser.unrestricted ? null : this.host.acl?.denied(c, q.cmd, q.argv, 'exec') ?? null;
+      if (denied !== null) w.error(denied);
+      else this.host.call(c, q.cmd, q.argv, now, CALL_FROM_MULTI);
+    }
     this.discard(c);
   }
 

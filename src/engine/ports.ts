@@ -4,7 +4,7 @@
  */
 
 import type {
-  ClientFilter, ClientsPort, ClientView, IntrospectionPort, PubSubPort, ReplicationPort, ScriptingPort, ServerPorts,
+  AclPort, ClientFilter, ClientsPort, ClientView, IntrospectionPort, PubSubPort, ReplicationPort, ScriptingPort, ServerPorts,
   ShutdownOptions,
   TrackingOptions, TransactionsPort,
 } from '../commands/context.js';
@@ -17,6 +17,7 @@ import type { Engine } from './engine.js';
 import { buildInfo } from './info.js';
 import { DETACHED_REPLICATION } from './replication-hooks.js';
 import { DETACHED_SCRIPTING } from './scripting-hooks.js';
+import { detachedAcl, UNRESTRICTED_SUBJECT } from './acl-hooks.js';
 import { TRACKING_BCAST, TRACKING_BROKEN_REDIR } from './tracking.js';
 import { makePubSubPort, makeTransactionsPort } from './messaging-ports.js';
 import { makeIntrospectionPort, trackingOff, trackingOn } from './introspection-ports.js';
@@ -39,6 +40,8 @@ export class Ports implements ServerPorts, ClientsPort {
   replication: ReplicationPort = DETACHED_REPLICATION;
   /** Replaced by the scripting layer when the server is composed (server.ts). */
   scripting: ScriptingPort = DETACHED_SCRIPTING;
+  /** Replaced by the ACL layer when the server is composed (server.ts). */
+  acl: AclPort;
 
   constructor(private readonly e: Engine) {
     this.commands = {
@@ -49,10 +52,7 @@ export class Ports implements ServerPorts, ClientsPort {
     this.pubsub = makePubSubPort(e);
     this.transactions = makeTransactionsPort(e);
     this.introspection = makeIntrospectionPort(e);
-  }
-
-  get authRequired(): boolean {
-    return this.e.authRequired;
+    this.acl = detachedAcl(() => e.config.getStr('requirepass'));
   }
 
   get role(): 'master' | 'slave' {
@@ -93,28 +93,22 @@ export class Ports implements ServerPorts, ClientsPort {
   resetStats(): void {
     this.e.stats.reset();
     this.e.registry.resetStats();
-    this.e.introspection.resetStats();
     this.e.maxmemory.resetStats();
     const s = this.e.ks.stats;
     s.hits = s.misses = s.expiredKeys = s.expiredStalePerc = s.expiredTimeCapReachedCount = 0;
     s.expireCycleCpuMilliseconds = 0;
+    s.lazyfreedObjects = 0;
   }
 
   info(sections: readonly string[]): string {
     return buildInfo(this.e, sections);
   }
 
-  authenticate(user: string | null, password: string): boolean {
-    const required = this.e.config.getStr('requirepass');
-    if (user !== null && user !== 'default') return false;
-    if (required === '') return user === null ? false : true;
-    return password === required;
-  }
-
-  flushAll(_async: boolean): void {
+  flushAll(async: boolean): void {
     for (const db of this.e.ks.dbs) this.e.multi.touchAllWatchedKeysInDb(db, null);
     this.e.introspection.tracking.invalidateOnFlush();
     const removed = this.e.flushAll();
+    if (async) this.e.ks.stats.lazyfreedObjects += removed;
     this.e.dirty += removed;
     this.e.rdb?.onFlushAll();
     this.e.dirty++;
@@ -148,6 +142,14 @@ export class Ports implements ServerPorts, ClientsPort {
     return err === null ? { status: 'Background saving started' } : { error: err };
   }
 
+  wakeBlocked(dbIndex: number, key: string): void {
+    const e = this.e;
+    const db = e.ks.dbs[dbIndex];
+    if (db === undefined) return;
+    e.blocking.signalKeyAsReady(db, key);
+    if (e.blocking.pendingReady && e.busy.suspended === null) e.blocking.handleReady();
+  }
+
   dumpValue(o: RObject): Buffer {
     return dumpPayload(o, this.e.config.getBool('rdbcompression'));
   }
@@ -165,10 +167,11 @@ export class Ports implements ServerPorts, ClientsPort {
     return this.e.rdb?.lastSave ?? Math.floor(this.e.startTime / 1000);
   }
 
-  flushDb(db: Db, _async: boolean): void {
+  flushDb(db: Db, async: boolean): void {
     this.e.multi.touchAllWatchedKeysInDb(db, null);
     this.e.introspection.tracking.invalidateOnFlush();
     const removed = db.flush();
+    if (async) this.e.ks.stats.lazyfreedObjects += removed;
     this.e.dirty += removed + 1;
     this.e.blocking.signalAllWaited(db);
   }
@@ -242,7 +245,7 @@ export class Ports implements ServerPorts, ClientsPort {
 
   private matches(c: Client, f: ClientFilter, self: number): boolean {
     if (f.ids && !f.ids.includes(c.id)) return false;
-    if (f.type !== undefined && f.type !== this.e.clientType(c)) return false;
+    if (f.type !== undefined && f.type !== (c.isMaster ? 'master' : this.e.clientType(c))) return false;
     if (f.addr !== undefined && c.conn.addr !== f.addr) return false;
     if (f.laddr !== undefined && c.conn.laddr !== f.laddr) return false;
     if (f.user !== undefined && c.user !== f.user) return false;
@@ -282,7 +285,7 @@ export class Ports implements ServerPorts, ClientsPort {
   }
 
   pause(untilMs: number, mode: 'all' | 'write'): void {
-    this.e.pause(untilMs, mode);
+    this.e.clientPause.pause(untilMs, mode);
   }
 
   /**
@@ -292,9 +295,8 @@ export class Ports implements ServerPorts, ClientsPort {
    * other clients' handlers nested inside the caller's.
    */
   unpause(): void {
-    this.e.pauseMode = null;
-    this.e.pauseUntil = 0;
-    setImmediate(() => this.e.unpause());
+    this.e.clientPause.lift();
+    setImmediate(() => this.e.clientPause.release());
   }
 
   unblock(id: number, withError: boolean): boolean {
@@ -315,7 +317,7 @@ export class Ports implements ServerPorts, ClientsPort {
     c.skipNext = false;
     c.noEvict = false;
     c.noTouch = false;
-    c.user = 'default';
+    c.aclUser = this.e.acl?.defaultUser ?? UNRESTRICTED_SUBJECT;
     c.setAuthenticated(!this.e.authRequired);
     this.e.multi.dropClient(c);
     this.e.pubsub.dropClient(c);
@@ -349,7 +351,7 @@ export class Ports implements ServerPorts, ClientsPort {
   clientInfoLine(c: Client): string {
     const now = Date.now();
     const conn = c.conn;
-    let flags = c.replica !== null ? 'S' : '';
+    let flags = c.replica !== null ? 'S' : c.isMaster ? 'M' : '';
     if (c.monitor) flags += 'O';
     if (c.pubsub !== null) flags += 'P';
     if (c.inMulti) flags += 'x';

@@ -24,7 +24,7 @@ export const PROPAGATE_ALL = PROPAGATE_AOF | PROPAGATE_REPL;
 const TOUCHES_ARBITRARY_KEYS = new Set(['scan', 'randomkey']);
 
 /** Whether the operations collected during `cmd` (the outermost call) may be wrapped. */
-export function wrapsInTransaction(cmd: { readonly fullName: string }): boolean {
+function wrapsInTransaction(cmd: { readonly fullName: string }): boolean {
   return !TOUCHES_ARBITRARY_KEYS.has(cmd.fullName);
 }
 
@@ -73,12 +73,12 @@ export class Propagation {
   }
 
   /** propagatePendingCommands: emit what the finished call collected. */
-  flush(allowWrap: boolean): void {
+  flush(cmd: { readonly fullName: string }): void {
     const ops = this.pending;
     if (ops.length === 0) return;
     this.pending = [];
     if (this.sinks.length === 0) return;
-    const wrap = allowWrap && ops.length > 1;
+    const wrap = ops.length > 1 && wrapsInTransaction(cmd);
     if (wrap) this.emit((ops[0] as Op).dbid, MULTI, PROPAGATE_ALL);
     for (const op of ops) this.emit(op.dbid, op.argv, op.target);
     if (wrap) this.emit((ops[ops.length - 1] as Op).dbid, EXEC, PROPAGATE_ALL);

@@ -6,6 +6,12 @@
  * moves the keys it decoded into the keyspace (clients cannot see them before the load ends),
  * a failure empties the keyspace again, so a bad file never leaves a half-loaded dataset.
  *
+ * Bulk path: the decoder hands each key straight to the database (its `sink`: no staged object
+ * per key), and the RESIZEDB hint, which comes before a database's keys, replaces an empty
+ * database's dicts with ones already as wide as the hint asks (ds/dict.ts would otherwise
+ * re-shard twice on the way to a million keys, moving every key it had). A duplicate key is
+ * caught by the size of the dict not growing (one lookup per key).
+ *
  * INFO persistence shows loading_* progress fields while it runs and the key counts of the
  * last load afterwards; progress is logged about once a second.
  */
@@ -13,8 +19,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from './engine.js';
-import { RdbDecoder, type StagedKey } from '../persistence/rdb/decoder.js';
+import { RdbDecoder } from '../persistence/rdb/decoder.js';
 import { limitsFromConfig } from '../persistence/rdb/decode-object.js';
+import { Dict } from '../ds/dict.js';
+import type { RObject } from '../keyspace/object.js';
 
 /** Wall-clock budget of one loading slice. */
 const SLICE_MS = 5;
@@ -60,15 +68,43 @@ export class RdbLoadState {
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * rdbFunctionLoad for the libraries a decoded file carried (from index `from` on), into the
+ * current registry; `replace` is RDBFLAGS_ALLOW_DUP (DEBUG RELOAD MERGE). Returns how many
+ * were applied, or Redis's log text of the first failure.
+ */
+export function loadRdbFunctions(engine: Engine, codes: readonly string[], replace: boolean, from = 0): number | string {
+  const sc = engine.scripting;
+  for (let i = from; i < codes.length; i++) {
+    if (sc === null) return 'Failed loading library, scripting is not available';
+    const err = sc.loadLibrary(codes[i] as string, replace);
+    if (err !== null) return `Failed loading library, ${err}`;
+  }
+  return codes.length;
+}
+
 /** objectSetLRUOrLFU for a loaded key's IDLE / FREQ. */
-function lruFor(engine: Engine, policy: string, k: StagedKey): number | undefined {
-  if (k.freq < 0 && k.idle < 0) return undefined;
-  if (k.freq >= 0 && policy.endsWith('-lfu')) return ((Math.floor(Date.now() / 60000) & 65535) * 256) | k.freq;
-  if (k.idle >= 0 && policy.endsWith('-lru')) {
-    const abs = engine.ks.lruClock - k.idle;
+function lruFor(engine: Engine, policy: string, idle: number, freq: number): number | undefined {
+  if (freq < 0 && idle < 0) return undefined;
+  if (freq >= 0 && policy.endsWith('-lfu')) return ((Math.floor(Date.now() / 60000) & 65535) * 256) | freq;
+  if (idle >= 0 && policy.endsWith('-lru')) {
+    const abs = engine.ks.lruClock - idle;
     return abs < 0 ? LRU_CLOCK_MAX - abs : abs;
   }
   return undefined;
+}
+
+/** Entries per Map of a Dict before it widens (ds/dict.ts's default maxMapSize). */
+const DICT_MAP_SIZE = 3 << 14;
+
+/**
+ * A Dict already as wide as it would become holding `n` keys (RESIZEDB's hint), so a bulk
+ * load never migrates keys between layouts; null when the default layout is fine.
+ */
+function presized<V>(n: number): Dict<V> | null {
+  let bits = 0;
+  while (bits < 16 && DICT_MAP_SIZE * 2 ** bits < n) bits += 4;
+  return bits === 0 ? null : new Dict<V>({ initialShardBits: bits });
 }
 
 /**
@@ -78,7 +114,31 @@ function lruFor(engine: Engine, policy: string, k: StagedKey): number | undefine
 export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Buffer): Promise<number> {
   const ks = engine.ks;
   const isReplica = ks.isReplica;
+  const policy = engine.config.getStr('maxmemory-policy');
+  let loaded = 0;
+  /** Each key straight into its database (the bulk path: no staging). */
+  const sink = (dbid: number, key: string, value: RObject, expire: number, idle: number, freq: number): void => {
+    const db = ks.dbs[dbid];
+    if (db === undefined) return;
+    if (idle >= 0 || freq >= 0) {
+      const lru = lruFor(engine, policy, idle, freq);
+      if (lru !== undefined) value.lru = lru;
+    }
+    const before = db.dict.size;
+    db.add(key, value);
+    // One lookup per key: a duplicate replaces instead of growing (the load then fails whole).
+    if (db.dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
+    if (expire !== -1) db.setExpire(key, expire);
+    loaded++;
+  };
   const d = new RdbDecoder(buf, {
+    sink,
+    onResize: (dbid, size, expires) => {
+      const db = ks.dbs[dbid];
+      if (db === undefined || db.dict.size !== 0 || db.expires.size !== 0) return;
+      db.dict = presized<RObject>(size) ?? db.dict;
+      db.expires = presized<number>(expires) ?? db.expires;
+    },
     databases: ks.dbs.length,
     limits: limitsFromConfig((n) => engine.config.getNum(n)),
     checksum: engine.config.getBool('rdbchecksum'),
@@ -88,26 +148,20 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
   });
   state.progress = { startTime: Math.floor(Date.now() / 1000), totalBytes: buf.length, rdbUsedMem: 0, loadedBytes: 0 };
   engine.loading = true;
-  const policy = engine.config.getStr('maxmemory-policy');
-  let loaded = 0;
   let lastLog = Date.now();
   let announced = false;
+  let functionsLoaded = 0;
   try {
     for (;;) {
       const t0 = Date.now();
       let done = false;
       while (!done && Date.now() - t0 < SLICE_MS) {
         done = d.step(256);
-        d.takeStaged((dbid, k) => {
-          const db = ks.dbs[dbid];
-          if (db === undefined) return;
-          if (db.dict.has(k.key)) throw new Error(`RDB has duplicated key '${k.key}' in DB ${dbid}`);
-          const lru = lruFor(engine, policy, k);
-          if (lru !== undefined) k.value.lru = lru;
-          db.add(k.key, k.value);
-          if (k.expire !== -1) db.setExpire(k.key, k.expire);
-          loaded++;
-        });
+        if (d.functions.length > functionsLoaded) {
+          const n = loadRdbFunctions(engine, d.functions, false, functionsLoaded);
+          if (typeof n === 'string') throw new Error(n);
+          functionsLoaded = n;
+        }
       }
       if (!announced && d.aux.has('redis-ver')) {
         announced = true;
@@ -130,6 +184,7 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
     }
   } catch (e) {
     for (const db of ks.dbs) db.flush();
+    if (d.functions.length > 0) engine.scripting?.flushFunctions();
     throw e;
   } finally {
     engine.loading = false;
@@ -143,12 +198,17 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
   return loaded;
 }
 
+/** The RDB file a start loads: `dir`/`dbfilename`. */
+export function startupRdbPath(engine: Engine): string {
+  return path.join(engine.config.getStr('dir') || '.', engine.config.getStr('dbfilename'));
+}
+
 /**
  * Startup: load `dir`/`dbfilename` when it exists. Returns false when there is no file.
  * Throws (with Redis's wording in the log) on a file that cannot be loaded.
  */
 export async function loadRdbAtStartup(engine: Engine, state: RdbLoadState): Promise<boolean> {
-  const file = path.join(engine.config.getStr('dir') || '.', engine.config.getStr('dbfilename'));
+  const file = startupRdbPath(engine);
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);

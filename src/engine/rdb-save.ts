@@ -16,8 +16,10 @@ import path from 'node:path';
 import type { Engine } from './engine.js';
 import { encodeKeyspace, type RdbOptions } from '../persistence/rdb/encoder.js';
 import { Snapshot } from '../persistence/rdb/snapshot.js';
+import { AsyncFileWriter } from '../persistence/rdb/file-writer.js';
 import { RdbDecoder } from '../persistence/rdb/decoder.js';
 import { limitsFromConfig } from '../persistence/rdb/decode-object.js';
+import { loadRdbFunctions } from './rdb-load.js';
 
 export const MISCONF_ERROR =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
@@ -25,8 +27,17 @@ export const MISCONF_ERROR =
   'errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the ' +
   'Redis logs for details about the RDB error.';
 
-/** Wall-clock budget of one BGSAVE slice. */
-const SLICE_MS = 3;
+/** DEBUG RELOAD's reply when rdbLoad fails. */
+const LOAD_ERROR = 'ERR Error trying to load the RDB dump';
+
+/**
+ * Wall-clock budget of one BGSAVE slice. 1 ms (measured with bench/bgsave.mjs, 1M keys under a
+ * write load): p99 PING 5-8 ms during the save instead of 10-17 ms with 3 ms slices, for about
+ * the same save duration (commands run between slices either way).
+ */
+const SLICE_MS = 1;
+/** Chunks waiting for the disk above which BGSAVE slices pause (the disk is slower than the walk). */
+const MAX_QUEUED_BYTES = 8 << 20;
 /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by save points. */
 const RETRY_DELAY_S = 5;
 
@@ -44,6 +55,8 @@ function fsyncDir(dir: string): void {
 
 interface Running {
   snap: Snapshot;
+  /** Owns the temp file's descriptor (`fd` stays -1). */
+  writer: AsyncFileWriter | null;
   fd: number;
   tmp: string;
   start: number;
@@ -89,6 +102,7 @@ export class RdbSaver {
       lruClock: this.e.ks.lruClock,
       nowMs: Date.now(),
       lfuDecayTime: cfg.getNum('lfu-decay-time'),
+      functions: this.e.scripting?.rdbFunctionRecords(cfg.getBool('rdbcompression')),
     };
   }
 
@@ -137,15 +151,9 @@ export class RdbSaver {
       this.e.log('warning', `Can't save in background: ${(err as Error).message}`);
       return 'ERR';
     }
-    const run: Running = { snap: null as unknown as Snapshot, fd, tmp, start: Date.now(), dirtyAtStart: this.e.dirty, error: null };
-    run.snap = new Snapshot(this.e.ks, this.rdbOptions(), (chunk) => {
-      if (run.error !== null || chunk.length === 0) return;
-      try {
-        fs.writeSync(run.fd, chunk);
-      } catch (err) {
-        run.error = err as Error;
-      }
-    });
+    const writer = new AsyncFileWriter(fd);
+    const run: Running = { snap: null as unknown as Snapshot, writer, fd: -1, tmp, start: Date.now(), dirtyAtStart: this.e.dirty, error: null };
+    run.snap = new Snapshot(this.e.ks, this.rdbOptions(), (chunk) => writer.write(chunk));
     this.running = run;
     this.saves++;
     this.e.log('notice', `Background saving started by pid ${process.pid}`);
@@ -156,34 +164,42 @@ export class RdbSaver {
   private readonly slice = (): void => {
     const run = this.running;
     if (run === null) return;
+    const writer = run.writer as AsyncFileWriter;
     const t0 = Date.now();
     let done = false;
-    while (!done && run.error === null && Date.now() - t0 < SLICE_MS) done = run.snap.step(512);
-    if (run.error !== null) {
+    while (!done && writer.error === null && writer.queuedBytes < MAX_QUEUED_BYTES && Date.now() - t0 < SLICE_MS) {
+      done = run.snap.step(128); // small steps: a cold (not yet optimized) first slice stays near SLICE_MS
+    }
+    if (writer.error !== null) {
+      run.error = writer.error;
       this.finish(run, false);
       return;
     }
     if (!done) {
-      setImmediate(this.slice);
+      // A full write queue: wait for the disk a little instead of spinning through ticks.
+      if (writer.queuedBytes >= MAX_QUEUED_BYTES) setTimeout(this.slice, 1);
+      else setImmediate(this.slice);
       return;
     }
-    try {
-      fs.fsyncSync(run.fd);
-      fs.closeSync(run.fd);
-      run.fd = -1;
-      const file = this.filePath();
-      fs.renameSync(run.tmp, file);
-      fsyncDir(path.dirname(file));
-    } catch (err) {
-      run.error = err as Error;
-      this.finish(run, false);
-      return;
-    }
-    this.finish(run, true);
+    // Writes, fsync, rename and the directory's fsync finish on libuv's thread pool: flushing
+    // tens of MB to disk must not stall the event loop (Redis's fork child does it all
+    // outside the serving process).
+    writer.commit(run.tmp, this.filePath(), (err) => {
+      if (this.running !== run) return; // aborted meanwhile
+      run.writer = null; // closed by commit
+      if (err !== null) {
+        run.error = err;
+        this.finish(run, false);
+        return;
+      }
+      this.finish(run, true);
+    });
   };
 
   private finish(run: Running, ok: boolean): void {
     run.snap.detach();
+    run.writer?.abort();
+    run.writer = null;
     if (run.fd >= 0) {
       try {
         fs.closeSync(run.fd);
@@ -304,7 +320,7 @@ export class RdbSaver {
     try {
       buf = fs.readFileSync(this.filePath());
     } catch {
-      return 'ERR Error trying to load the RDB dump, check server logs.';
+      return LOAD_ERROR;
     }
     const ks = this.e.ks;
     let d: RdbDecoder;
@@ -319,9 +335,17 @@ export class RdbSaver {
       while (!d.step(1e9));
     } catch (err) {
       this.e.log('warning', `Error trying to load the RDB dump: ${(err as Error).message}`);
-      return 'ERR Error trying to load the RDB dump, check server logs.';
+      return LOAD_ERROR;
     }
-    if (flush) for (const db of ks.dbs) db.flush();
+    if (flush) {
+      for (const db of ks.dbs) db.flush();
+      this.e.scripting?.flushFunctions(); // emptyData drops the libraries too
+    }
+    const fnErr = loadRdbFunctions(this.e, d.functions, merge);
+    if (typeof fnErr === 'string') {
+      this.e.log('warning', fnErr);
+      return LOAD_ERROR;
+    }
     let dup: string | null = null;
     d.takeStaged((id, k) => {
       const db = ks.dbs[id];
@@ -338,7 +362,7 @@ export class RdbSaver {
     });
     if (dup !== null) {
       this.e.log('warning', dup);
-      return 'ERR Error trying to load the RDB dump, check server logs.';
+      return LOAD_ERROR;
     }
     this.e.log('notice', 'DB reloaded by DEBUG RELOAD');
     return null;

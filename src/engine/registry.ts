@@ -5,6 +5,7 @@
  * and a few bit tests per request.
  */
 
+import type { LatencyHistogram } from './latency.js';
 import type { CommandFlag, CommandSpec } from '../commands/spec.js';
 
 export const F_WRITE = 1 << 0;
@@ -56,6 +57,8 @@ export class Command {
   usec = 0;
   rejectedCalls = 0;
   failedCalls = 0;
+  /** Latency histogram of this command's calls (latency-tracking), allocated on first use. */
+  histogram: LatencyHistogram | null = null;
   /** Flags that depend on the arguments (a script's declared flags), or null. */
   dynamicFlags: ((argv: readonly string[], flags: number) => number) | null = null;
 
@@ -77,6 +80,7 @@ export class Command {
 
   resetStats(): void {
     this.calls = this.usec = this.rejectedCalls = this.failedCalls = 0;
+    this.histogram = null;
     if (this.subcommands) for (const s of this.subcommands.values()) s.resetStats();
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import type { ReplicationPort } from '../commands/context.js';
+import type { Client } from './client.js';
 
 /** Replication state the engine reports (INFO replication / stats / memory). */
 export interface ReplicationHooks {
@@ -17,6 +18,14 @@ export interface ReplicationHooks {
   readonly syncPartialErr: number;
   /** INFO memory mem_replication_backlog. */
   readonly backlogMemory: number;
+  /** INFO stats total_net_repl_input_bytes: bytes read from our master's stream. */
+  readonly replInputBytes: number;
+  /**
+   * processCommand's replication gates: stage 0 (asked for write commands) min-replicas-to-write
+   * (-NOREPLICAS) then the read-only replica check (-READONLY); stage 1 (asked while the server
+   * is a replica) the stale-data check (-MASTERDOWN). Returns the error to reject with, or null.
+   */
+  replicaGate(c: Client, flags: number, stage: 0 | 1): string | null;
 }
 
 /**
@@ -46,4 +55,8 @@ export const DETACHED_REPLICATION: ReplicationPort = {
     reply.integer(0);
   },
   role: () => ({ offset: 0, replicas: [] }),
+  replicaRole: () => null,
+  replicaof(_client, _host, _port, reply) {
+    reply.error('ERR replication is not available on this server');
+  },
 };

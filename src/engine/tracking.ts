@@ -30,6 +30,8 @@
 import { Dict } from '../ds/dict.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Client } from './client.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { commandKeys } from '../commands/command-info.js';
 
 export const TRACKING_BCAST = 1 << 0;
 export const TRACKING_OPTIN = 1 << 1;
@@ -258,6 +260,20 @@ export class Tracking {
   }
 
   /* ---- recording reads -------------------------------------------------------------------- */
+
+  /**
+   * A script run by `caller` executed a read-only command: the caller is taken to have read
+   * every key its script command declared (EVAL/FCALL's keys), as Redis's call() does.
+   */
+  rememberScriptRead(caller: Client, spec: CommandSpec, argv: readonly string[]): void {
+    if (caller.tracking === null || this.table === null) return;
+    const keys: string[] = [];
+    for (const r of commandKeys(spec, argv)) {
+      const k = argv[r.pos];
+      if (k !== undefined) keys.push(k);
+    }
+    if (keys.length !== 0) this.rememberKeys(caller, keys);
+  }
 
   /** trackingRememberKeys: the client read `keys` (default mode only; caller checks). */
   rememberKeys(c: Client, keys: readonly string[]): void {

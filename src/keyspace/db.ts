@@ -48,6 +48,13 @@ export interface KeyspaceHooks {
    * forkless snapshot serializes the old entry first (set while a BGSAVE runs).
    */
   beforeWrite?: ((db: Db, key: string) => void) | undefined;
+  /**
+   * True while clients are paused (CLIENT PAUSE): expired keys read as missing but stay in
+   * the dataset, so the pause keeps it constant (checkClientPauseTimeoutAndReturnIfPaused).
+   */
+  expiryPaused?: (() => boolean) | undefined;
+  /** True while a replica runs a command of its master (expired keys are then still present). */
+  masterCall?: (() => boolean) | undefined;
 }
 
 export interface KeyspaceStats {
@@ -57,6 +64,8 @@ export interface KeyspaceStats {
   expiredStalePerc: number;
   expiredTimeCapReachedCount: number;
   expireCycleCpuMilliseconds: number;
+  /** Values Redis would have freed in a background thread (keyspace/lazyfree.ts). */
+  lazyfreedObjects: number;
 }
 
 /** The set of databases plus the clock and policies every lookup shares. */
@@ -67,6 +76,10 @@ export interface KeyspaceEnv {
   lruClock: number;
   /** True on a replica: lookups never delete expired keys themselves. */
   isReplica: boolean;
+  /** A replica runs its master's command: keys are never considered expired (the DEL will come). */
+  masterCall: boolean;
+  /** replica-read-only is off: a write lookup on a replica deletes an expired key (writable replica). */
+  replicaWritable: boolean;
   /** An LFU maxmemory-policy is in force: lookups maintain LFU counters instead of LRU. */
   lfu: boolean;
   lfuLogFactor: number;
@@ -105,12 +118,15 @@ export class Db {
 
   /**
    * Delete `key` if its TTL has passed. Returns true when the key is (logically) expired: on a
-   * master it is gone afterwards; on a replica it stays until the master's DEL arrives.
+   * master it is gone afterwards; on a replica it stays until the master's DEL arrives. While
+   * clients are paused it stays too, unless `forWrite`: a write (only possible in the
+   * transaction that paused) must not find the stale entry under the key it creates.
    */
-  expireIfNeeded(key: string): boolean {
+  expireIfNeeded(key: string, forWrite = false): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when >= this.env.now) return false;
-    if (this.env.isReplica) return true;
+    if (this.env.isReplica && (this.env.masterCall || !(forWrite && this.env.replicaWritable))) return !this.env.masterCall;
+    if (!forWrite && this.env.hooks.expiryPaused?.()) return true;
     this.remove(key);
     this.env.stats.expiredKeys++;
     this.env.hooks.expired(this, key);
@@ -143,7 +159,7 @@ export class Db {
   /** lookupKeyWrite: expiry, no statistics. */
   lookupWrite(key: string): RObject | null {
     this.env.hooks.beforeWrite?.(this, key);
-    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return null;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key, true)) return null;
     const o = this.dict.get(key);
     if (o === undefined) return null;
     this.touch(o);
@@ -301,6 +317,10 @@ export class Keyspace implements KeyspaceEnv {
   now = Date.now();
   lruClock = 0;
   isReplica = false;
+  get masterCall(): boolean {
+    return this.hooks.masterCall?.() ?? false;
+  }
+  replicaWritable = false;
   lfu = false;
   lfuLogFactor = 10;
   lfuDecayTime = 1;
@@ -311,6 +331,7 @@ export class Keyspace implements KeyspaceEnv {
     expiredStalePerc: 0,
     expiredTimeCapReachedCount: 0,
     expireCycleCpuMilliseconds: 0,
+    lazyfreedObjects: 0,
   };
   readonly dbs: Db[];
 

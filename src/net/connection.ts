@@ -53,6 +53,7 @@ export class Connection {
         onCommand: (args) => this.sink?.onCommand(args) ?? false,
         onProtocolError: (m) => this.sink?.onProtocolError(m),
         onQueryBufferLimit: () => this.sink?.onQueryBufferLimit(),
+        onRun: (active) => this.sink?.onRun?.(active),
       },
       limits,
     );

@@ -36,6 +36,11 @@ export interface RequestSink {
   onProtocolError(message: string): void;
   /** The unparsed input exceeded client-query-buffer-limit. Parsing stops for good. */
   onQueryBufferLimit(): void;
+  /**
+   * A run of onCommand calls begins (true) or ends (false): between them the parser does nothing
+   * but parse, so the sink may treat the commands of one run as following each other at once.
+   */
+  onRun?(active: boolean): void;
 }
 
 export interface ParserLimits {
@@ -65,6 +70,78 @@ const SPARE_MAX = 256 * 1024;
 const EMPTY = Buffer.alloc(0);
 /** Placeholder between commands; never pushed to (each multibulk gets a fresh array). */
 const NO_ARGS: string[] = [];
+
+/**
+ * Command names repeat on nearly every request. The first bulk of a multibulk, when short, is
+ * looked up by its bytes in a small direct-mapped cache shared by all parsers: a hit reuses the
+ * string (no allocation, and V8 has already hashed it for the command table's Map), a miss costs
+ * one short hash loop on top of the slice it replaces.
+ */
+const NAME_CACHE_MAX = 24;
+const nameCache: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
+/**
+ * A bulk of at most SHORT_MAX bytes as a string. One String.fromCharCode call with the bytes as
+ * arguments builds a flat one-byte string in V8 without leaving JavaScript; Buffer#latin1Slice
+ * crosses into C++ and costs two to four times more for keys and values this short (measured:
+ * 10 vs 40 ns for 3 bytes, 24 vs 40 ns for 16).
+ */
+const SHORT_MAX = 16;
+const fcc = String.fromCharCode;
+
+function shortString(b: Buffer, p: number, n: number): string {
+  switch (n) {
+    case 0: return '';
+    case 1: return fcc(b[p]!);
+    case 2: return fcc(b[p]!, b[p + 1]!);
+    case 3: return fcc(b[p]!, b[p + 1]!, b[p + 2]!);
+    case 4: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+    case 5: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
+    case 6: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
+    case 7: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
+    case 8: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
+    case 9:
+      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!);
+    case 10:
+      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
+        b[p + 9]!);
+    case 11:
+      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
+        b[p + 9]!, b[p + 10]!);
+    case 12:
+      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
+        b[p + 9]!, b[p + 10]!, b[p + 11]!);
+    case 13:
+      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
+        b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!);
+    case 14:
+      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
+        b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!);
+    case 15:
+      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
+        b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!);
+    case 16:
+      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
+        b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!);
+    default:
+      return b.latin1Slice(p, p + n);
+  }
+}
+
+function commandName(buf: Buffer, pos: number, len: number): string {
+  let h = len;
+  for (let i = 0; i < len; i++) h = (Math.imul(h, 31) + buf[pos + i]!) | 0;
+  const slot = (h ^ (h >>> 8)) & 255;
+  const cached = nameCache[slot];
+  if (cached !== undefined && cached.length === len) {
+    let i = 0;
+    while (i < len && cached.charCodeAt(i) === buf[pos + i]) i++;
+    if (i === len) return cached;
+  }
+  const fresh = len <= SHORT_MAX ? shortString(buf, pos, len) : buf.latin1Slice(pos, pos + len);
+  nameCache[slot] = fresh;
+  return fresh;
+}
 
 /**
  * Redis's string2ll, restricted to what length lines need: returns the value, or NaN when the
@@ -353,10 +430,13 @@ export class RequestParser {
   drain(): void {
     if (this.draining || this.pausedFlag || this.dead) return;
     this.draining = true;
+    const sink = this.sink;
+    sink.onRun?.(true);
     try {
       this.run();
     } finally {
       this.draining = false;
+      sink.onRun?.(false);
     }
   }
 
@@ -571,7 +651,9 @@ export class RequestParser {
           this.argBytes = argBytes;
           return;
         }
-        args.push(buf.latin1Slice(pos, pos + bulkLen));
+        args.push(args.length === 0 && bulkLen <= NAME_CACHE_MAX
+          ? commandName(buf, pos, bulkLen)
+          : bulkLen <= SHORT_MAX ? shortString(buf, pos, bulkLen) : buf.latin1Slice(pos, pos + bulkLen));
         argBytes += bulkLen;
         pos += bulkLen + 2;
         bulkLen = -1;

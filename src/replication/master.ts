@@ -28,9 +28,12 @@
  * tick. A 1 Hz cron sends PING into the stream every repl-ping-replica-period seconds, drops
  * replicas whose last ACK is older than repl-timeout, and frees an idle backlog.
  *
- * Not here: the replica side (REPLICAOF / SLAVEOF are not implemented), diskless EOF-marked
- * transfers (every replica gets the length-prefixed form, which all replicas accept),
- * min-replicas-to-write enforcement, and functions in the snapshot.
+ * On a replica (replica.ts) this class keeps serving sub-replicas, but the stream it feeds them
+ * is the master's, proxied verbatim (proxyStream): our own clients' writes are not streamed,
+ * and replid / offset / backlog follow the master's history.
+ *
+ * Not here: diskless EOF-marked transfers (every replica gets the length-prefixed form, which
+ * all replicas accept), min-replicas-to-write enforcement, and functions in the snapshot.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -44,6 +47,7 @@ import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { encodeKeyspace, RdbEncoder, type RdbOptions } from '../persistence/rdb/encoder.js';
 import { parseInt64 } from '../util/numbers.js';
 import { ReplBacklog } from './backlog.js';
+import { ReplicationReplica } from './replica.js';
 
 const CAPA_EOF = 1;
 const CAPA_PSYNC2 = 2;
@@ -126,8 +130,14 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
   private cronLoops = 0;
   private cronTimer: NodeJS.Timeout | null = null;
   private removeSink: (() => void) | null = null;
+  private minReplicasToWrite = 0;
+  private minReplicasMaxLag = 0;
+  /** The replica side: REPLICAOF, the link to our own master. */
+  readonly replica: ReplicationReplica;
 
-  constructor(private readonly e: Engine) {}
+  constructor(private readonly e: Engine) {
+    this.replica = new ReplicationReplica(e, this);
+  }
 
   /** Plug into the engine: stream sink, command port, INFO hooks, DEBUG, config, cron. */
   attach(): this {
@@ -149,10 +159,21 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
     });
     this.cronTimer = setInterval(() => this.cron(), 1000);
     this.cronTimer.unref?.();
+    this.replica.attach();
+    // min-replicas-to-write / -max-lag, read on every write: kept here as plain numbers.
+    const syncMinReplicas = (): null => {
+      this.minReplicasToWrite = e.config.getNum('min-replicas-to-write');
+      this.minReplicasMaxLag = e.config.getNum('min-replicas-max-lag');
+      return null;
+    };
+    e.config.onChange('min-replicas-to-write', syncMinReplicas);
+    e.config.onChange('min-replicas-max-lag', syncMinReplicas);
+    syncMinReplicas();
     return this;
   }
 
   detach(): void {
+    this.replica.detach();
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.cronTimer = null;
     this.removeSink?.();
@@ -177,10 +198,58 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
     this.secondReplOffset = -1;
   }
 
+  /* ---- history changes driven by the replica side ----------------------------------------- */
+
+  /** shiftReplicationId: the current ID stays valid as replid2 up to offset + 1. */
+  shiftReplId(newId = randomBytes(20).toString('hex')): void {
+    this.replId2 = this.replId;
+    this.secondReplOffset = this.offset + 1;
+    this.replId = newId;
+    this.selDb = -1;
+    this.e.log('warning', `Setting secondary replication ID to ${this.replId2}, valid up to offset: ` +
+      `${this.secondReplOffset}. New replication ID is ${this.replId}`);
+  }
+
+  /** A full sync with a master: its ID and offset become ours, with a fresh backlog. */
+  resetHistory(replId: string, offset: number): void {
+    this.replId = replId;
+    this.offset = offset;
+    this.clearReplId2();
+    this.selDb = -1;
+    this.backlog = new ReplBacklog(this.backlogSize(), offset + 1);
+  }
+
+  /** REPLICAOF NO ONE: a new history (the old one stays continuable) and no replica yet. */
+  becameMaster(): void {
+    this.shiftReplId();
+    this.disconnectReplicas();
+    this.noReplicasSince = nowSec();
+  }
+
+  ensureBacklog(): void {
+    if (this.backlog === null) this.backlog = new ReplBacklog(this.backlogSize(), this.offset + 1);
+  }
+
+  dropBacklog(): void {
+    this.backlog = null;
+  }
+
+  /** disconnectSlaves: every attached replica must sync again (it learns the new history). */
+  disconnectReplicas(): void {
+    for (const c of [...this.replicas]) c.conn.destroy();
+  }
+
+  /** The master's stream, applied by our master client: fed verbatim to our sub-replicas. */
+  proxyStream(b: Buffer): void {
+    this.feedBytes(b);
+  }
+
   /* ---- the stream -------------------------------------------------------------------------- */
 
   /** replicationFeedSlaves: one command of database `dbid` (-1 or the selected db: no SELECT). */
   feed(dbid: number, argv: readonly string[]): void {
+    // A replica streams its master's bytes (proxyStream), never its own commands.
+    if (this.e.ks.isReplica) return;
     if (this.backlog === null && this.replicas.length === 0) return;
     if (dbid !== this.selDb) {
       this.feedBytes(respCommand(['SELECT', String(dbid)]));
@@ -226,6 +295,10 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
     if (isPsync && argv.length > 3 && (argv[3] ?? '').toLowerCase() === 'failover') {
       this.e.log('warning', `Failover request received for replid ${argv[1] ?? ''}.`);
       reply.error("ERR PSYNC FAILOVER can't be sent to a master.");
+      return;
+    }
+    if (this.e.ks.isReplica && !this.replica.linkUp) {
+      reply.error("NOMASTERLINK Can't SYNC while not connected with my master");
       return;
     }
     if (c.writer.pendingBytes > 0) {
@@ -327,12 +400,14 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
       lruClock: this.e.ks.lruClock,
       nowMs: Date.now(),
       lfuDecayTime: cfg.getNum('lfu-decay-time'),
+      functions: this.e.scripting?.rdbFunctionRecords(cfg.getBool('rdbcompression')),
     };
   }
 
   /** Full resynchronization: +FULLRESYNC, then the snapshot as a bulk payload. */
   private fullSync(c: Client, l: ReplicaLink): void {
-    const streamDb = this.selDb === -1 ? 0 : this.selDb;
+    const mc = this.replica.master;
+    const streamDb = this.e.ks.isReplica && mc !== null ? mc.dbIndex : this.selDb === -1 ? 0 : this.selDb;
     // The stream restarts for this replica: its next command must select a database.
     this.selDb = -1;
     const opts = this.rdbOptions(streamDb);
@@ -439,6 +514,11 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
 
   wait(view: ClientView, numReplicas: number, deadline: number, canBlock: boolean, reply: ReplyWriter): void {
     const c = view as Client;
+    if (this.e.ks.isReplica) {
+      reply.error('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica ' +
+        'is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.');
+      return;
+    }
     const offset = this.woff.get(c) ?? 0;
     const acked = this.countAcks(offset);
     if (acked >= numReplicas || !canBlock) {
@@ -522,24 +602,57 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
     return { offset: this.offset, replicas: out };
   }
 
+  get replInputBytes(): number {
+    return this.replica.counters.netInputBytes;
+  }
+
   get backlogMemory(): number {
     return this.backlog?.size ?? 0;
   }
 
+  /** ROLE as a replica: master address, link state, applied offset (-1 without a link). */
+  replicaRole(): { host: string; port: number; state: string; offset: number } | null {
+    const r = this.replica;
+    if (!this.e.ks.isReplica || r.host === null) return null;
+    return { host: r.host, port: r.port, state: r.roleState(), offset: r.master !== null ? this.offset : -1 };
+  }
+
+  replicaof(view: ClientView, host: string, port: string, reply: ReplyWriter): void {
+    this.replica.replicaof(view, host, port, reply);
+  }
+
+  replicaGate(c: Client, flags: number, stage: 0 | 1): string | null {
+    if (stage === 0 && !this.e.ks.isReplica) {
+      // checkGoodReplicasStatus (only a master counts its replicas).
+      const min = this.minReplicasToWrite;
+      if (min === 0 || this.minReplicasMaxLag === 0 || this.goodReplicas() >= min) return null;
+      return 'NOREPLICAS Not enough good replicas to write.';
+    }
+    return this.e.ks.isReplica ? this.replica.gate(c, flags, stage) : null;
+  }
+
+  /** Online replicas whose last ACK is at most min-replicas-max-lag seconds old. */
+  goodReplicas(): number {
+    const maxLag = this.e.config.getNum('min-replicas-max-lag');
+    const now = nowSec();
+    let good = 0;
+    for (const c of this.replicas) {
+      const l = c.replica as ReplicaLink;
+      if (l.online && now - l.ackTime <= maxLag) good++;
+    }
+    return good;
+  }
+
   infoFields(): Array<[string, string | number]> {
-    const f: Array<[string, string | number]> = [['role', 'master'], ['connected_slaves', this.replicas.length]];
+    const asReplica = this.e.ks.isReplica && this.replica.host !== null;
+    const f: Array<[string, string | number]> = [['role', asReplica ? 'slave' : 'master']];
+    if (asReplica) f.push(...this.replica.infoFields());
+    f.push(['connected_slaves', this.replicas.length]);
     const cfg = this.e.config;
     const minToWrite = cfg.getNum('min-replicas-to-write');
     const maxLag = cfg.getNum('min-replicas-max-lag');
     const now = nowSec();
-    if (minToWrite && maxLag) {
-      let good = 0;
-      for (const c of this.replicas) {
-        const l = c.replica as ReplicaLink;
-        if (l.online && now - l.ackTime <= maxLag) good++;
-      }
-      f.push(['min_slaves_good_slaves', good]);
-    }
+    if (minToWrite && maxLag) f.push(['min_slaves_good_slaves', this.goodReplicas()]);
     let id = 0;
     for (const c of this.replicas) {
       const l = c.replica as ReplicaLink;
@@ -582,7 +695,8 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
       }
     }
     const ttl = cfg.getNum('repl-backlog-ttl');
-    if (this.replicas.length === 0 && ttl && this.backlog !== null && now - this.noReplicasSince > ttl) {
+    if (this.replicas.length === 0 && ttl && this.backlog !== null && !this.e.ks.isReplica &&
+      now - this.noReplicasSince > ttl) {
       this.replId = randomBytes(20).toString('hex');
       this.clearReplId2();
       this.backlog = null;

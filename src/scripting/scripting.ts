@@ -510,6 +510,10 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     if (!this.disableDenyScripts && flags & F_NOSCRIPT) {
       return this.rejected(cmd, 'This Redis command is not allowed from script');
     }
+    if (!run.caller.aclUser.unrestricted && e.acl !== null) {
+      const denied = e.acl.denied(run.caller, cmd, argv, 'lua');
+      if (denied !== null) return this.rejected(cmd, denied);
+    }
     if (run.readOnly && flags & (F_WRITE | F_MAY_REPLICATE)) {
       return this.rejected(cmd, 'Write commands are not allowed from read-only scripts.');
     }
@@ -548,8 +552,11 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
   }
 
-  aclCheck(_run: ScriptRun, argv: string[]): boolean | null {
-    return this.e.registry.lookup(argv) === undefined ? null : true;
+  aclCheck(run: ScriptRun, argv: string[]): boolean | null {
+    const cmd = this.e.registry.lookup(argv);
+    if (cmd === undefined) return null;
+    const acl = this.e.acl;
+    return run.caller.aclUser.unrestricted || acl === null || acl.allows(run.caller, cmd, argv);
   }
 
   log(level: number, msg: string): void {

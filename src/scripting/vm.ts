@@ -19,6 +19,7 @@
  * loop when a script becomes busy (runner.ts decides).
  */
 
+import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import { formatDouble17g } from '../util/numbers.js';
 import { errorInfo, pushErrorTable, pushReply } from './convert.js';

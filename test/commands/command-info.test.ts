@@ -104,6 +104,7 @@ const OWN = [
   'config|get', 'config|set', 'config|resetstat', 'config|rewrite', 'config|help',
   'command|count', 'command|docs', 'command|getkeys', 'command|getkeysandflags', 'command|help',
   'command|info', 'command|list',
+  'cluster|help', 'cluster|setslot', 'cluster|slaves', 'cluster|nodes', 'asking', 'readonly', 'readwrite',
 ];
 
 describe('compared with redis-server 7.0.15', () => {
@@ -141,7 +142,7 @@ describe('compared with redis-server 7.0.15', () => {
       copy[9] = [...(copy[9] as unknown[][])].sort((x, y) => String(x[0]).localeCompare(String(y[0])));
       return copy;
     };
-    for (const name of ['config', 'command']) {
+    for (const name of ['config', 'command', 'cluster']) {
       const ours = ((await r.call('COMMAND', 'INFO', name)) as unknown[][])[0] as unknown[];
       const theirs = ((await real2.call('COMMAND', 'INFO', name)) as unknown[][])[0] as unknown[];
       expect(sortSubs(ours)).toEqual(sortSubs(theirs));
@@ -183,7 +184,9 @@ describe('COMMAND subcommands', () => {
     expect(((await r.call('COMMAND', 'LIST', 'FILTERBY', 'pattern', 'config|*re*')) as string[]).sort()).toEqual([
       'config|resetstat', 'config|rewrite',
     ]);
-    expect(((await r.call('COMMAND', 'LIST', 'FILTERBY', 'pattern', 'cl*help')) as string[])).toEqual(['client|help']);
+    expect(((await r.call('COMMAND', 'LIST', 'FILTERBY', 'pattern', 'cl*help')) as string[]).sort()).toEqual([
+      'client|help', 'cluster|help',
+    ]);
     expect(await r.call('COMMAND', 'LIST', 'FILTERBY', 'pattern', 'non_exists*')).toEqual([]);
     const conn = (await r.call('COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', 'connection')) as string[];
     expect(conn).toContain('hello');
@@ -200,6 +203,18 @@ describe('COMMAND subcommands', () => {
     expect(await r.call('COMMAND', 'GETKEYS', 'GET', 'key')).toEqual(['key']);
     expect(await r.call('COMMAND', 'GETKEYSANDFLAGS', 'GET', 'k1')).toEqual([['k1', ['RO', 'access']]]);
     expect(await r.call('COMMAND', 'GETKEYS', 'SET', 'k1', 'v1')).toEqual(['k1']);
+    // SET's key spec has variable flags: without GET the key is only overwritten.
+    expect(await r.call('COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k1', 'v1')).toEqual([['k1', ['OW', 'update']]]);
+    expect(await r.call('COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k1', 'v1', 'get')).toEqual([['k1', ['RW', 'access', 'update']]]);
+    expect(await r.call('COMMAND', 'GETKEYSANDFLAGS', 'MSET', 'k1', 'v1', 'k2', 'v2')).toEqual([
+      ['k1', ['OW', 'update']], ['k2', ['OW', 'update']],
+    ]);
+    expect(await r.call('COMMAND', 'GETKEYSANDFLAGS', 'LMOVE', 'k1', 'k2', 'left', 'right')).toEqual([
+      ['k1', ['RW', 'access', 'delete']], ['k2', ['RW', 'insert']],
+    ]);
+    expect(await r.call('COMMAND', 'GETKEYSANDFLAGS', 'SORT', 'k1', 'STORE', 'k2')).toEqual([
+      ['k1', ['RO', 'access']], ['k2', ['OW', 'update']],
+    ]);
     expect(await r.call('COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2')).toEqual(['a', 'b']);
     await expect(r.call('COMMAND', 'GETKEYS', 'NOSUCH', 'x')).rejects.toThrow('ERR Invalid command specified');
     await expect(r.call('COMMAND', 'GETKEYS', 'PING', 'x')).rejects.toThrow('ERR The command has no key arguments');
@@ -208,6 +223,13 @@ describe('COMMAND subcommands', () => {
       'ERR Invalid number of arguments specified for command',
     );
     await expect(r.call('COMMAND', 'GETKEYS')).rejects.toThrow("wrong number of arguments for 'command|getkeys'");
+  });
+
+  it('cluster commands answer that cluster support is disabled', async () => {
+    for (const argv of [['CLUSTER', 'HELP'], ['CLUSTER', 'INFO'], ['CLUSTER', 'KEYSLOT', 'k'], ['ASKING'], ['READONLY'], ['READWRITE']]) {
+      await expect(r.call(argv[0] as string, ...argv.slice(1))).rejects.toThrow('ERR This instance has cluster support disabled');
+    }
+    await expect(r.call('CLUSTER', 'NOSUCH')).rejects.toThrow("ERR unknown subcommand 'NOSUCH'. Try CLUSTER HELP.");
   });
 
   it('HELP', async () => {

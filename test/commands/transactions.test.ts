@@ -373,3 +373,62 @@ describe('propagation', () => {
     expect(aof.ops.some((op) => op[0] === 'PUBLISH')).toBe(false);
   });
 });
+
+describe('server state checked at EXEC', () => {
+  it('min-replicas-to-write not met: writes get NOREPLICAS, a queued write aborts EXEC', async () => {
+    await r.set('xx', '1');
+    expect(await seq(c, ['MULTI'], ['INCR', 'xx'])).toEqual(['+OK\r\n', '+QUEUED\r\n']);
+    await other.config('SET', 'min-replicas-to-write', '2');
+    try {
+      expect(await c.call('EXEC')).toBe(
+        '-EXECABORT Transaction discarded because of: NOREPLICAS Not enough good replicas to write.\r\n',
+      );
+      expect(await r.get('xx')).toBe('1');
+      await expect(r.set('yy', '1')).rejects.toThrow('NOREPLICAS Not enough good replicas to write.');
+      // Read-only transactions still run.
+      expect(await seq(c, ['MULTI'], ['GET', 'xx'], ['EXEC'])).toEqual(['+OK\r\n', '+QUEUED\r\n', '*1\r\n$1\r\n1\r\n']);
+    } finally {
+      await other.config('SET', 'min-replicas-to-write', '0');
+    }
+    expect(await r.set('yy', '1')).toBe('OK');
+  });
+});
+
+describe('CLIENT PAUSE and expiry', () => {
+  const expiredKeys = async (): Promise<number> => Number(/expired_keys:(\d+)/.exec((await r.info('stats')) as string)?.[1]);
+
+  it('no key is expired, actively or lazily, while clients are paused', async () => {
+    const before = await expiredKeys();
+    expect(await seq(c,
+      ['MULTI'], ['SET', 'foo', 'bar', 'PX', '10'], ['SET', 'bar', 'foo', 'PX', '10'], ['CLIENT', 'PAUSE', '50000', 'WRITE'], ['EXEC'],
+    )).toEqual(['+OK\r\n', '+QUEUED\r\n', '+QUEUED\r\n', '+QUEUED\r\n', '*3\r\n+OK\r\n+OK\r\n+OK\r\n']);
+    try {
+      // Long enough for several active expiry cycles.
+      await sleep(300);
+      // Logically expired for readers, but still in the dataset.
+      expect(await r.get('foo')).toBeNull();
+      expect(await r.get('bar')).toBeNull();
+      expect(await r.dbsize()).toBe(2);
+      expect(await expiredKeys()).toBe(before);
+    } finally {
+      await r.call('CLIENT', 'UNPAUSE');
+    }
+    await r.get('foo');
+    await r.get('bar');
+    expect(await expiredKeys()).toBe(before + 2);
+  });
+
+  it('a write in the pausing transaction still replaces an expired key', async () => {
+    await r.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    await r.set('stale', 'x', 'PX', 5);
+    await sleep(30);
+    try {
+      expect(await seq(c, ['MULTI'], ['CLIENT', 'PAUSE', '10000', 'WRITE'], ['RPUSH', 'stale', 'a'], ['EXEC']))
+        .toEqual(['+OK\r\n', '+QUEUED\r\n', '+QUEUED\r\n', '*2\r\n+OK\r\n:1\r\n']);
+    } finally {
+      await r.call('CLIENT', 'UNPAUSE');
+    }
+    expect(await r.lrange('stale', 0, -1)).toEqual(['a']);
+    expect(await r.ttl('stale')).toBe(-1);
+  });
+});

@@ -286,6 +286,22 @@ describe('CONFIG SET atomicity', () => {
     expect(calls).toEqual([]);
   });
 
+  it('getNum follows every store, alias names and rollbacks included (its cache is dropped)', () => {
+    const c = new Config();
+    expect(c.getNum('hash-max-listpack-entries')).toBe(512);
+    expect(c.getNum('hash-max-ziplist-entries')).toBe(512);
+    expect(c.configSet(['hash-max-ziplist-entries', '7'])).toBeNull();
+    expect(c.getNum('hash-max-listpack-entries')).toBe(7);
+    expect(c.getNum('hash-max-ziplist-entries')).toBe(7);
+    c.onChange('port', (v) => (v === 7000 ? 'Unable to listen on this port. Check server logs.' : null));
+    expect(c.getNum('port')).toBe(6379);
+    expect(c.configSet(['hash-max-listpack-entries', '9', 'port', '7000'])).not.toBeNull();
+    expect(c.getNum('hash-max-listpack-entries')).toBe(7);
+    expect(c.getNum('port')).toBe(6379);
+    expect(c.configSet(['port', '7001'])).toBeNull();
+    expect(c.getNum('port')).toBe(7001);
+  });
+
   it('a failing hook rolls every value back and re-applies the old ones', () => {
     const c = new Config();
     const seen: number[] = [];

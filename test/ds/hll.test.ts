@@ -30,17 +30,7 @@ import {
   murmurHash64A,
 } from '../../src/ds/hll.js';
 import { Sds } from '../../src/ds/sds.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/random.js';
 
 /** MurmurHash64A written directly on 64-bit BigInts, as a reference. */
 function murmurRef(b: Uint8Array, seed: number): bigint {

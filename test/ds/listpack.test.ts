@@ -28,17 +28,7 @@ import {
   type LpValue,
 } from '../../src/ds/listpack.js';
 import { d2string } from '../../src/util/numbers.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/random.js';
 
 const text = (v: LpValue): string => (typeof v === 'string' ? v : d2string(v));
 

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderedMap } from '../../src/ds/ordered-map.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/random.js';
 
 describe('OrderedMap', () => {
   it('matches a sorted reference under random inserts, deletes and seeks', () => {

@@ -4,19 +4,9 @@ import {
   encodeEntry, entrySize, packValues, readBackward, readForward, unpackValues, P,
 } from '../../src/ds/listpack-node.js';
 import { lzfCompress, lzfDecompress } from '../../src/util/lzf.js';
+import { rng } from '../helpers/random.js';
 
 /** A small seeded PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randValue(r: () => number): string {
   const k = r();
   if (k < 0.4) return String(Math.floor(r() * 1000));

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
-import { RawClient } from '../helpers/resp.js';
+import { RawClient, encodeCommand } from '../helpers/resp.js';
 
 const b = (s: string): string => `$${s.length}\r\n${s}\r\n`;
 const inv3 = (...keys: string[]): string => `>2\r\n${b('invalidate')}*${keys.length}\r\n${keys.map(b).join('')}`;
@@ -125,6 +125,45 @@ describe('default mode', () => {
     await sleep(60);
     expect(await a.raw('MGET e0 e1\r\n', 2)).toEqual(['*2\r\n_\r\n_\r\n', inv3('e1')]);
     await r.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+    a.close();
+  });
+});
+
+describe('scripts', () => {
+  it("NOLOOP: a script's write to a key its caller cached sends the caller nothing", async () => {
+    const a = await resp3();
+    await a.call('CLIENT', 'TRACKING', 'on', 'NOLOOP');
+    await a.call('SET', 'sk1', '1');
+    expect(await a.call('GET', 'sk1')).toBe(b('1'));
+    expect(await a.call('EVAL', "return redis.call('set', 'sk1', '2')", '1', 'sk1')).toBe('+OK\r\n');
+    expect(await a.call('GET', 'sk1')).toBe(b('2'));
+    a.close();
+  });
+
+  it("without NOLOOP the caller's invalidation follows the script's reply", async () => {
+    const a = await resp3();
+    await a.call('CLIENT', 'TRACKING', 'on');
+    await a.call('GET', 'sk2');
+    const cmd = encodeCommand(['EVAL', "return redis.call('set', 'sk2', 'x')", '1', 'sk2']);
+    expect(await a.raw(cmd, 2)).toEqual(['+OK\r\n', inv3('sk2')]);
+    a.close();
+  });
+
+  it("a script that reads makes its caller track every key the script declared", async () => {
+    const a = await resp3();
+    await a.call('CLIENT', 'TRACKING', 'on');
+    // Writes only: nothing tracked.
+    await a.call('EVAL', "redis.call('set', 'sk3', 'bar')", '2', 'sd1', 'sd2');
+    await r.mset('sd2', '1', 'sd1', '1');
+    // EVAL_RO without a read: nothing tracked either.
+    await a.call('EVAL_RO', "redis.call('ping')", '2', 'sd1', 'sd2');
+    await r.mset('sd2', '2', 'sd1', '2');
+    expect(await a.call('PING')).toBe('+PONG\r\n');
+    // A read inside the script: both declared keys are tracked (not the key it read).
+    await a.call('EVAL', "redis.call('get', 'sk3')", '2', 'sd1', 'sd2');
+    await r.mset('sd2', '3', 'sd1', '3');
+    expect(await a.raw('', 2)).toEqual([inv3('sd2'), inv3('sd1')]);
+    expect(await a.call('PING')).toBe('+PONG\r\n');
     a.close();
   });
 });

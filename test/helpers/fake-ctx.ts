@@ -2,6 +2,7 @@
 // (dirty count, modified keys, keyspace events, propagation form) that the wire cannot show yet.
 // It runs any command of the table against a real Keyspace with a settable clock.
 import type { ClientView, Ctx, ServerPorts } from '../../src/commands/context.js';
+import { detachedAcl } from '../../src/engine/acl-hooks.js';
 import type { CommandSpec } from '../../src/commands/spec.js';
 import { COMMANDS } from '../../src/commands/table.js';
 import { createStringObject } from '../../src/keyspace/types/string.js';
@@ -90,6 +91,7 @@ export class FakeServer {
         if (v === undefined) throw new Error(`config ${n} not faked`);
         return Number(v);
       },
+      acl: detachedAcl(() => ''),
     } as unknown as ServerPorts;
     const ctx: Ctx = {
       ks: this.ks,

@@ -1,5 +1,6 @@
-// Seeded randomness for the differential tests: the same seed gives the same command sequence
-// on nodis and on the real redis-server, and a failure can be replayed by its seed.
+// Seeded randomness for randomized tests: the same seed gives the same sequence (in the
+// differential tests, the same commands on nodis and on the real redis-server), and a failure
+// can be replayed by its seed.
 
 /** mulberry32: a small, fast seeded generator of numbers in [0, 1). */
 export function rng(seed: number): () => number {

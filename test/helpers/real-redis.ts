@@ -1,7 +1,10 @@
 // Starts the real redis-server (Debian's package) for differential tests. It is required: a
 // missing binary fails the test run rather than skipping it.
 import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 export interface RealRedis {
   port: number;
@@ -26,10 +29,13 @@ export async function startRealRedis(extra: string[] = []): Promise<RealRedis> {
     throw new Error('redis-server is not installed: the differential tests need Debian\'s redis-server package (apt-get install redis-server)');
   }
   const port = await freePort();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'real-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes', '--loglevel', 'warning', ...extra],
-    { stdio: 'ignore' },
+    // A private working directory: a dump.rdb left in the repository (or in any shared cwd) must
+    // not be loaded, and whatever this server writes (replica sync files) goes away with it.
+    { stdio: 'ignore', cwd: workDir },
   );
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -46,8 +52,12 @@ export async function startRealRedis(extra: string[] = []): Promise<RealRedis> {
     port,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const done = (): void => {
+          fs.rmSync(workDir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
         child.kill('SIGKILL');
       }),
   };

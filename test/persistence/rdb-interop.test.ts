@@ -16,21 +16,11 @@ import { encodeTypedObject } from '../../src/persistence/rdb/encode-object.js';
 import type { Db } from '../../src/keyspace/db.js';
 import { isInt64Text } from '../../src/keyspace/types/string.js';
 import { listQuicklist } from '../../src/keyspace/types/list.js';
+import { rng } from '../helpers/random.js';
 
 type Cmd = Array<string | Buffer>;
 
 /** A deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function binary(r: () => number, n: number): string {
   let s = '';
   for (let i = 0; i < n; i++) s += String.fromCharCode(Math.floor(r() * 256));

@@ -112,6 +112,43 @@ describe('multibulk requests', () => {
   });
 });
 
+describe('short arguments and the command name cache', () => {
+  it('keeps every byte of arguments of every short length', () => {
+    const sent: string[][] = [];
+    for (let len = 0; len <= 40; len++) {
+      for (let start = 0; start < 256; start += 37) {
+        let a = '';
+        for (let j = 0; j < len; j++) a += String.fromCharCode((start + j * 59) & 255);
+        sent.push(['ECHO', a, a + 'z']);
+      }
+    }
+    const r = parseAll(sent.map(resp).join(''));
+    expect(r.errors).toEqual([]);
+    expect(r.commands).toEqual(sent);
+  });
+
+  it('returns byte-exact first arguments when names collide in the cache', () => {
+    // 2,000 distinct short names (binary bytes included) against 256 cache slots, each sent
+    // twice in a row and again later, so hits, misses and evictions all happen.
+    const names: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const len = 1 + (i % 24);
+      let n = '';
+      for (let j = 0; j < len; j++) n += String.fromCharCode((i * 31 + j * 17) & 255);
+      names.push(n);
+    }
+    const sent: string[][] = [];
+    for (const n of [...names, ...names.slice().reverse()]) {
+      sent.push([n, 'a']);
+      sent.push([n]);
+    }
+    sent.push(['x'.repeat(25), 'longer than the cached names']);
+    const r = parseAll(sent.map(resp).join(''));
+    expect(r.errors).toEqual([]);
+    expect(r.commands).toEqual(sent);
+  });
+});
+
 describe('inline requests', () => {
   const cases: Array<[string, string[] | null]> = [
     ['PING', ['PING']],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lzfCompress, lzfDecompress } from '../../src/util/lzf.js';
+import { rng } from '../helpers/random.js';
 
 function compress(src: Buffer, cap = src.length + 64): Buffer | null {
   const out = Buffer.alloc(cap + 8);
@@ -14,17 +15,6 @@ function decompress(c: Buffer, len: number): Buffer | null {
 }
 
 /** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('lzf', () => {
   it('decompresses a stream produced by Redis (DUMP of a compressible string)', () => {
     // Redis 7.0.15: SET k ('abcdefghij' x 10 + 'xyz' + 'abc' x 20), DUMP k -> LZF blob.

@@ -76,6 +76,11 @@ export function streamDigestParts(s: Stream, mix: (bytes: string) => void): void
  * XADD MAXLEN 0 trick for an empty stream, then XSETID, XGROUP CREATE per group, XCLAIM per
  * pending entry and XGROUP CREATECONSUMER for consumers without pending entries).
  */
+/** A uint64 counter as Redis prints it through a long long (values >= 2^63 wrap negative). */
+function asLongLong(v: number | bigint): string {
+  return typeof v === 'number' ? String(v) : String(BigInt.asIntN(64, v));
+}
+
 export function streamRewriteCommands(key: string, s: Stream, emit: (argv: string[]) => void): void {
   if (s.length > 0) {
     const it = s.iterate(null, null, false);
@@ -90,10 +95,10 @@ export function streamRewriteCommands(key: string, s: Stream, emit: (argv: strin
   } else {
     emit(['XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y']);
   }
-  emit(['XSETID', key, formatId(s.lastId), 'ENTRIESADDED', String(s.entriesAdded), 'MAXDELETEDID', formatId(s.maxDeletedId)]);
+  emit(['XSETID', key, formatId(s.lastId), 'ENTRIESADDED', asLongLong(s.entriesAdded), 'MAXDELETEDID', formatId(s.maxDeletedId)]);
   if (s.cgroups === null) return;
   s.cgroups.forEach((gname, g) => {
-    emit(['XGROUP', 'CREATE', key, gname, formatId(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
+    emit(['XGROUP', 'CREATE', key, gname, formatId(g.lastId), 'ENTRIESREAD', asLongLong(g.entriesRead)]);
     g.consumers.forEach((cname, c) => {
       if (c.pel.size === 0) {
         emit(['XGROUP', 'CREATECONSUMER', key, gname, cname]);
@@ -102,7 +107,7 @@ export function streamRewriteCommands(key: string, s: Stream, emit: (argv: strin
       c.pel.forEach((k, nack) => {
         emit([
           'XCLAIM', key, gname, cname, '0', formatId(idFromKey(k)), 'TIME', String(nack.deliveryTime),
-          'RETRYCOUNT', String(nack.deliveryCount), 'JUSTID', 'FORCE',
+          'RETRYCOUNT', asLongLong(nack.deliveryCount), 'JUSTID', 'FORCE',
         ]);
       });
     });

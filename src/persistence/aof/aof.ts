@@ -48,6 +48,8 @@ export interface AofHost {
   log(level: 'warning' | 'notice' | 'verbose' | 'debug', msg: string): void;
   /** RDB options for a preamble (eviction info, clocks). */
   rdbOptions(): RdbOptions;
+  /** The function libraries' sources (a plain-form base loads them with FUNCTION LOAD). */
+  functionCodes?(): string[];
 }
 
 const FSYNC_NO = 0;
@@ -282,6 +284,7 @@ export class AofManager {
           rdbPreamble: preamble,
           timestamp: cfg.getBool('aof-timestamp-enabled'),
           rdb: this.host.rdbOptions(),
+          functionCodes: this.host.functionCodes?.(),
         });
         fs.fsyncSync(fd);
       } finally {

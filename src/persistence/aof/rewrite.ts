@@ -6,7 +6,8 @@
  *  - Plain commands (rewriteAppendOnlyFileRio): per non-empty database a SELECT, then for each
  *    key the shortest command sequence that rebuilds it: SET for strings, RPUSH / SADD / ZADD /
  *    HMSET in batches of at most 64 items per command (AOF_REWRITE_ITEMS_PER_CMD, so that no
- *    single command's argv gets huge on load), then PEXPIREAT for a key with a TTL.
+ *    single command's argv gets huge on load), for streams XADD per entry, XSETID, XGROUP and
+ *    XCLAIM (keyspace/types/stream.ts), then PEXPIREAT for a key with a TTL.
  *
  * Both forms are produced synchronously from the keyspace as it is when called; the caller
  * (the AOF manager) runs the rewrite between commands, so the view is point-in-time. Cost is
@@ -16,12 +17,13 @@
 
 import * as fs from 'node:fs';
 import type { Keyspace } from '../../keyspace/db.js';
-import { OBJ_HASH, OBJ_LIST, OBJ_SET, OBJ_STRING, OBJ_ZSET, type RObject, typeName } from '../../keyspace/object.js';
+import { OBJ_HASH, OBJ_LIST, OBJ_SET, OBJ_STREAM, OBJ_STRING, OBJ_ZSET, type RObject, typeName } from '../../keyspace/object.js';
 import { stringReplyValue } from '../../keyspace/types/string.js';
 import { listQuicklist } from '../../keyspace/types/list.js';
 import { setIterate } from '../../keyspace/types/set.js';
 import { zsetForEach } from '../../keyspace/types/zset.js';
 import { hashForEach } from '../../keyspace/types/hash.js';
+import { streamOf, streamRewriteCommands } from '../../keyspace/types/stream.js';
 import { d2string } from '../../util/numbers.js';
 import { encodeKeyspace, type RdbOptions } from '../rdb/encoder.js';
 import { respCommand } from './command-reader.js';
@@ -82,6 +84,9 @@ export function rewriteObject(key: string, o: RObject, out: (argv: string[]) => 
       batched('HMSET', items);
       return;
     }
+    case OBJ_STREAM:
+      streamRewriteCommands(key, streamOf(o), out);
+      return;
     default:
       throw new Error(`AOF rewrite of ${typeName(o)} values is not implemented`);
   }
@@ -119,6 +124,8 @@ export interface BaseOptions {
   rdbPreamble: boolean;
   timestamp: boolean;
   rdb: RdbOptions;
+  /** The function libraries' sources: a FUNCTION LOAD each before the keys (plain form). */
+  functionCodes?: readonly string[];
 }
 
 /** Write the base file for `ks` to `fd`; returns the bytes written. */
@@ -133,6 +140,7 @@ export function writeBase(fd: number, ks: Keyspace, opts: BaseOptions): number {
   }
   const f = new ChunkedFile(fd);
   if (opts.timestamp) f.add(`#TS:${Math.floor(Date.now() / 1000)}\r\n`);
+  for (const code of opts.functionCodes ?? []) f.add(respCommand(['FUNCTION', 'LOAD', code]));
   for (const db of ks.dbs) {
     if (db.size === 0) continue;
     f.add(respCommand(['SELECT', String(db.id)]));

@@ -27,10 +27,11 @@ import { createHashFromListpack, createHashObject, hashSet, type HashLimits } fr
 import { createZsetListpackObject, createZsetObject, zsetAdd, zsetLength, ZADD_OUT_ADDED, type ZsetLimits } from '../../keyspace/types/zset.js';
 import { createStreamObject, streamOf } from '../../keyspace/types/stream.js';
 import type { RawEntry } from '../../ds/stream-store.js';
-import { ConsumerGroup, ENTRIES_READ_INVALID, StreamConsumer, StreamNack } from '../../ds/stream-groups.js';
+import { ConsumerGroup, StreamConsumer, StreamNack, estimateDistanceFromFirstEverEntry } from '../../ds/stream-groups.js';
 import { OrderedMap } from '../../ds/ordered-map.js';
 import { canonU64, idFromKey, type StreamId, type U64 } from '../../ds/stream-id.js';
 import { intsetElements, listpackElements, ziplistElements, zipmapElements } from './blob-decoders.js';
+import { hashListpackFast, zsetListpackFast } from './listpack-convert.js';
 import type { RdbReader } from './rdb-reader.js';
 
 export const RDB_TYPE_LIST_ZIPLIST = 10;
@@ -126,7 +127,13 @@ export function decodeObject(r: RdbReader, type: number, limits: DecodeLimits = 
     }
     case RDB_TYPE_ZSET_ZIPLIST:
     case 17: {
-      const els = type === 17 ? listpackElements(r.stringBuf(), at) : ziplistElements(r.stringBuf(), at);
+      r.blob();
+      if (type === 17) {
+        const lp = zsetListpackFast(r.blobBuf, limits.zset.maxEntries, limits.zset.maxValue, r.blobStart, r.blobEnd);
+        if (lp !== null) return new RObject(OBJ_ZSET, ENC_LISTPACK, lp);
+      }
+      const blob = r.blobView();
+      const els = type === 17 ? listpackElements(blob, at) : ziplistElements(blob, at);
       if (els.length % 2 !== 0) r.fail('Zset listpack integrity check failed.', at);
       const members: string[] = [];
       const scores: number[] = [];
@@ -148,7 +155,13 @@ export function decodeObject(r: RdbReader, type: number, limits: DecodeLimits = 
       return hash(zipmapElements(r.stringBuf(), at), limits, r, at);
     case RDB_TYPE_HASH_ZIPLIST:
     case 16: {
-      const els = type === 16 ? listpackElements(r.stringBuf(), at) : ziplistElements(r.stringBuf(), at);
+      r.blob();
+      if (type === 16) {
+        const lp = hashListpackFast(r.blobBuf, limits.hash.maxEntries, limits.hash.maxValue, r.blobStart, r.blobEnd);
+        if (lp !== null) return createHashFromListpack(lp);
+      }
+      const blob = r.blobView();
+      const els = type === 16 ? listpackElements(blob, at) : ziplistElements(blob, at);
       if (els.length % 2 !== 0) r.fail('Hash listpack integrity check failed.', at);
       return hash(els, limits, r, at);
     }
@@ -319,9 +332,10 @@ function stream(r: RdbReader, type: number): RObject {
     s.maxDeletedId = { ms: r.len64(), seq: r.len64() };
     s.entriesAdded = r.len64();
   } else {
+    // Redis <= 6.2: no counters were saved; start entries_added at the length and take the
+    // first ID from the entries (the max ID when there are none, as streamGetEdgeID does).
     s.entriesAdded = s.length;
-    const first = s.edgeId(true, true);
-    s.firstId = s.length === 0 ? { ms: 0, seq: 0 } : first;
+    s.firstId = s.edgeId(true, true);
   }
   if (s.length !== 0 && s.blocks.length === 0) r.fail('Stream length inconsistent with rax entries');
   const ngroups = r.len();
@@ -329,8 +343,9 @@ function stream(r: RdbReader, type: number): RObject {
     const gat = r.pos;
     const name = r.string();
     const lastId = { ms: r.len64(), seq: r.len64() };
-    const entriesRead = type !== RDB_TYPE_STREAM_LISTPACKS ? r.len64() : ENTRIES_READ_INVALID;
-    // entries_read is a signed counter saved as unsigned: 2^64-1 means -1.
+    // entries_read is a signed counter saved as unsigned: 2^64-1 means -1. Legacy payloads
+    // have none: estimate it from the group's last ID, as Redis does when loading them.
+    const entriesRead = type !== RDB_TYPE_STREAM_LISTPACKS ? r.len64() : estimateDistanceFromFirstEverEntry(s, lastId);
     const er = typeof entriesRead === 'bigint' ? (entriesRead === U64_MOD - 1n ? -1 : entriesRead) : entriesRead;
     if (s.cgroups === null) s.cgroups = new OrderedMap<ConsumerGroup>();
     const group = new ConsumerGroup(lastId, er);

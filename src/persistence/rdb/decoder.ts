@@ -10,14 +10,18 @@
  *   EXPIRETIME_MS / _SEC     expiry of the next key (unix ms / s)
  *   IDLE / FREQ              LRU idle seconds / LFU counter of the next key
  *   FUNCTION2                a function library's source, kept raw so it is saved back
+ *   FUNCTION                 (7.0 release candidates) name, engine, description, body: rebuilt
+ *                            into the FUNCTION2 source form
  *   MODULE_AUX               module data nodis cannot interpret: skipped value by value (the
  *                            module opcodes make that possible), with a log line
  *   <type> key value         decode-object.ts
  *
  * Invariants: nothing reaches the live keyspace while decoding: keys are staged per database
  * and applied only after EOF and the checksum verified (applyRdb), so a bad file is refused
- * whole. Errors are RdbFormatError with the byte offset. Versions above 10 are refused with
- * Redis's "Can't handle RDB format version N".
+ * whole. (The bulk loader, engine/rdb-load.ts, passes a `sink` instead and gets each key as
+ * it is decoded, with the RESIZEDB hints first to size its dicts; it empties the keyspace
+ * again if the file turns out bad.) Errors are RdbFormatError with the byte offset. Versions
+ * above 10 are refused with Redis's "Can't handle RDB format version N".
  * Cost: O(file size) time; the staged keys are the dataset itself (no second copy).
  */
 
@@ -63,6 +67,13 @@ export interface RdbDecodeOptions {
   trace?: (offset: number, msg: string) => void;
   /** Log lines (module aux skipped, ...). */
   log?: (level: 'notice' | 'warning', msg: string) => void;
+  /** RESIZEDB hints: keys and keys with a TTL the file holds for database `db`. */
+  onResize?: (db: number, size: number, expires: number) => void;
+  /**
+   * Receive each key as it is decoded instead of staging it (no StagedKey object, no staged
+   * array: the bulk-load path). takeStaged() then has nothing to hand out.
+   */
+  sink?: (db: number, key: string, value: RObject, expire: number, idle: number, freq: number) => void;
 }
 
 export class RdbDecoder {
@@ -114,6 +125,7 @@ export class RdbDecoder {
   /** Decode up to `maxKeys` keys (and the opcodes between them). Returns true at the end. */
   step(maxKeys = Infinity): boolean {
     const r = this.r;
+    const sink = this.opts.sink;
     let n = 0;
     let expire = -1;
     let idle = -1;
@@ -144,10 +156,12 @@ export class RdbDecoder {
           this.opts.trace?.(r.pos, `Selecting DB ID ${id}`);
           continue;
         }
-        case RDB_OPCODE_RESIZEDB:
-          r.len();
-          r.len();
+        case RDB_OPCODE_RESIZEDB: {
+          const size = r.len();
+          const exp = r.len();
+          this.opts.onResize?.(this.db, size, exp);
           continue;
+        }
         case RDB_OPCODE_AUX: {
           const k = r.string();
           const v = r.string();
@@ -158,9 +172,15 @@ export class RdbDecoder {
         case RDB_OPCODE_FUNCTION2:
           this.functions.push(r.string());
           continue;
-        case RDB_OPCODE_FUNCTION:
-          r.fail('Pre-release function format not supported', at);
-          break;
+        case RDB_OPCODE_FUNCTION: {
+          // 7.0 release candidates: name, engine, optional description, body; rebuilt into
+          // the FUNCTION2 form (metadata line + body), the description dropped.
+          const name = r.string();
+          const engine = r.string();
+          if (r.len() !== 0) r.string();
+          this.functions.push(`#!${engine} name=${name}\n${r.string()}`);
+          continue;
+        }
         case RDB_OPCODE_MODULE_AUX:
           this.skipModuleAux(at);
           continue;
@@ -199,10 +219,14 @@ export class RdbDecoder {
         this.expiredSkipped++;
         continue;
       }
+      this.keys++;
+      if (sink !== undefined) {
+        sink(this.db, key, value, e, id, fq);
+        continue;
+      }
       let list = this.dbs.get(this.db);
       if (list === undefined) this.dbs.set(this.db, (list = []));
       list.push({ key, value, expire: e, idle: id, freq: fq });
-      this.keys++;
     }
     return this.done;
   }

@@ -7,6 +7,7 @@
  *   AUX redis-ver 7.0.15, AUX redis-bits 64, AUX ctime <unix s>, AUX used-mem <bytes>,
  *   [AUX repl-stream-db, AUX repl-id, AUX repl-offset   (snapshots for replication)]
  *   AUX aof-base 0|1
+ *   FUNCTION2 <library source>   (one per function library)
  *   for every non-empty database:
  *     SELECTDB <id>  RESIZEDB <keys> <keys with a TTL>
  *     for every key: [EXPIRETIME_MS <unix ms, 8 bytes LE>] [IDLE <s> | FREQ <counter>]
@@ -65,6 +66,11 @@ export interface RdbOptions {
   nowMs?: number;
   /** lfu-decay-time in minutes. */
   lfuDecayTime?: number;
+  /**
+   * The function libraries, already encoded as RDB records (FUNCTION2 opcode + source each),
+   * written after the aux fields and before the databases, as rdbSaveRio does.
+   */
+  functions?: Buffer;
 }
 
 const LRU_CLOCK_MAX = (1 << 24) - 1;
@@ -127,6 +133,7 @@ export class RdbEncoder {
       this.aux('repl-offset', o.repl.offset);
     }
     this.aux('aof-base', o.aofBase ? 1 : 0);
+    if (o.functions !== undefined && o.functions.length > 0) this.w.bytes(o.functions);
     return this.emit();
   }
 

@@ -18,6 +18,8 @@
 
 import { lzfDecompress } from '../../util/lzf.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /** A malformed input: `offset` is where the reader was when it found out. */
 export class RdbFormatError extends Error {
   constructor(
@@ -26,12 +28,6 @@ export class RdbFormatError extends Error {
   ) {
     super(`${message} (at offset ${offset})`);
   }
-}
-
-/** A length or a special string encoding: `enc` is -1 for a plain length. */
-interface LenResult {
-  len: number;
-  enc: number;
 }
 
 export class RdbReader {
@@ -70,25 +66,35 @@ export class RdbReader {
     return b;
   }
 
-  private lenOrEnc(): LenResult {
+  /** The special string encoding lenOrEnc() last found, -1 for a plain length. */
+  private enc = -1;
+
+  /** A length, or (with `enc` set) a special string encoding; no allocation on this hot path. */
+  private lenOrEnc(): number {
     const at = this.pos;
-    const b = this.byte();
-    const kind = (b & 0xc0) >> 6;
-    if (kind === 0) return { len: b & 0x3f, enc: -1 };
-    if (kind === 1) return { len: ((b & 0x3f) << 8) | this.byte(), enc: -1 };
-    if (kind === 3) return { len: 0, enc: b & 0x3f };
+    if (at >= this.end) this.fail('Unexpected EOF reading RDB file');
+    const b = this.buf[at] as number;
+    this.pos = at + 1;
+    const kind = b >> 6;
+    this.enc = -1;
+    if (kind === 0) return b & 0x3f;
+    if (kind === 1) return ((b & 0x3f) << 8) | this.byte();
+    if (kind === 3) {
+      this.enc = b & 0x3f;
+      return 0;
+    }
     if (b === 0x80) {
       this.need(4);
       const v = this.buf.readUInt32BE(this.pos);
       this.pos += 4;
-      return { len: v, enc: -1 };
+      return v;
     }
     if (b === 0x81) {
       this.need(8);
       const v = this.buf.readBigUInt64BE(this.pos);
       this.pos += 8;
       if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.fail('Length too large', at);
-      return { len: Number(v), enc: -1 };
+      return Number(v);
     }
     return this.fail(`Unknown length encoding ${b} in rdbLoadLen()`, at);
   }
@@ -96,9 +102,9 @@ export class RdbReader {
   /** rdbLoadLen: a plain length (a special encoding here is corruption). */
   len(): number {
     const at = this.pos;
-    const r = this.lenOrEnc();
-    if (r.enc !== -1) this.fail('Unexpected string encoding where a length was expected', at);
-    return r.len;
+    const n = this.lenOrEnc();
+    if (this.enc !== -1) this.fail('Unexpected string encoding where a length was expected', at);
+    return n;
   }
 
   /** A 64-bit length as an exact value (stream IDs, counters): number when safe, else bigint. */
@@ -117,9 +123,10 @@ export class RdbReader {
   /** rdbGenericLoadStringObject as raw bytes. */
   stringBuf(): Buffer {
     const at = this.pos;
-    const r = this.lenOrEnc();
-    if (r.enc === -1) return this.bytes(r.len);
-    switch (r.enc) {
+    const n = this.lenOrEnc();
+    const enc = this.enc;
+    if (enc === -1) return this.bytes(n);
+    switch (enc) {
       case 0:
         return Buffer.from(String(this.bytes(1).readInt8(0)), 'latin1');
       case 1:
@@ -136,22 +143,86 @@ export class RdbReader {
         return out;
       }
       default:
-        return this.fail(`Unknown RDB string encoding type ${r.enc}`, at);
+        return this.fail(`Unknown RDB string encoding type ${enc}`, at);
     }
+  }
+
+  /** Where blob() left its bytes: blobBuf[blobStart, blobEnd), valid until the next read. */
+  blobBuf: Buffer = EMPTY;
+  blobStart = 0;
+  blobEnd = 0;
+  /** blob()'s reusable output for compressed strings. */
+  private scratch: Buffer = EMPTY;
+
+  /**
+   * stringBuf() without a Buffer object of its own (the bulk-load path for packed values):
+   * the bytes stay in the file buffer, or an LZF string is inflated into a scratch buffer the
+   * reader reuses, so they must be consumed before the next read.
+   */
+  blob(): void {
+    const at = this.pos;
+    const n = this.lenOrEnc();
+    const enc = this.enc;
+    if (enc === -1) {
+      this.need(n);
+      this.blobBuf = this.buf;
+      this.blobStart = this.pos;
+      this.pos += n;
+      this.blobEnd = this.pos;
+      return;
+    }
+    if (enc === 3) {
+      const clen = this.len();
+      const olen = this.len();
+      const src = this.bytes(clen);
+      if (olen === 0) this.fail('Invalid LZF compressed string', at);
+      if (this.scratch.length < olen) this.scratch = Buffer.allocUnsafe(Math.max(olen, 1 << 16));
+      if (lzfDecompress(src, clen, this.scratch, olen) !== olen) this.fail('Invalid LZF compressed string', at);
+      this.blobBuf = this.scratch;
+      this.blobStart = 0;
+      this.blobEnd = olen;
+      return;
+    }
+    this.pos = at;
+    const b = this.stringBuf();
+    this.blobBuf = b;
+    this.blobStart = 0;
+    this.blobEnd = b.length;
+  }
+
+  /** The last blob() as a Buffer of its own bytes' view (for the general decoders). */
+  blobView(): Buffer {
+    return this.blobBuf.subarray(this.blobStart, this.blobEnd);
   }
 
   /** A string as a latin1 JS string. */
   string(): string {
     const at = this.pos;
-    const r = this.lenOrEnc();
-    if (r.enc === -1) {
-      this.need(r.len);
-      const s = this.buf.latin1Slice(this.pos, this.pos + r.len);
-      this.pos += r.len;
-      return s;
+    const n = this.lenOrEnc();
+    const enc = this.enc;
+    if (enc === -1) {
+      const p = this.pos;
+      if (p + n > this.end) this.fail('Unexpected EOF reading RDB file');
+      this.pos = p + n;
+      return this.buf.latin1Slice(p, p + n);
     }
+    // Integer encodings: the decimal text straight from the bytes (no Buffer in between).
+    if (enc === 0) return String(this.intLE(1));
+    if (enc === 1) return String(this.intLE(2));
+    if (enc === 2) return String(this.intLE(4));
     this.pos = at;
     return this.stringBuf().latin1Slice();
+  }
+
+  /** A signed little-endian integer of `size` bytes (1, 2 or 4). */
+  private intLE(size: number): number {
+    this.need(size);
+    const p = this.pos;
+    this.pos = p + size;
+    const b = this.buf;
+    if (size === 1) return (b[p] as number) << 24 >> 24;
+    if (size === 2) return ((b[p] as number) | ((b[p + 1] as number) << 8)) << 16 >> 16;
+    return (b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16) | ((b[p + 3] as number) << 24);
   }
 
   /** rdbLoadMillisecondTime: signed 64-bit little endian, as a number. */

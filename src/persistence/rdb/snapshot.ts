@@ -7,9 +7,20 @@
  * written. Meanwhile the keyspace calls `beforeWrite(db, key)` before any key is written,
  * deleted, created or has its TTL changed (KeyspaceHooks); if the key belongs to a captured
  * dict and has not been written yet, its current value (still the value at the cut, since
- * nothing has modified it since) is serialized right then. Either way the key is marked done,
- * so keys created after the cut are never written and every key of the cut is written once,
- * with the value it had at the cut.
+ * nothing has modified it since) is serialized right then, so every key of the cut is written
+ * once, with the value it had at the cut, and keys created after the cut never are.
+ *
+ * "Written yet" comes from the dict's dense slots, not from a set of every key: the walk goes
+ * down the slots (ds/dict.ts), keeping `pos`, so slots at or above pos hold keys already walked
+ * or created after the cut (inserts append at the top), and slots below pos hold keys of the
+ * cut still to walk. Slots move in one way only: a delete fills its hole with the last slot's
+ * entry. So a small `skip` set is enough: the keys below pos that must not be walked, which are
+ * (a) keys the hook serialized early and (b) entries that a delete moved from above pos into a
+ * hole below it (walked or new, both not to be written again). The walk drops a key from
+ * `skip` as it passes it. pos is clamped to the dict's size whenever the dict has shrunk below
+ * it, before the next insert, so an insert can never land below pos. Memory: O(keys touched
+ * during the save) instead of O(keys), and no million-entry Set whose rehash would stall the
+ * event loop.
  *
  * Captured state is found by dict identity, not database number: FLUSHALL/FLUSHDB install
  * fresh Dict objects (the captured ones are left untouched and the walk simply continues over
@@ -20,8 +31,8 @@
  * Output: encoder units accumulate into ~64 KB chunks handed to the sink; keys serialized
  * early by the hook may belong to another database than the walk's current one, so a SELECTDB
  * (with a RESIZEDB hint) is written whenever the database changes. Cost: O(dataset) total, the
- * walk bounded per slice by the caller; extra memory: the set of written keys per database
- * (dropped as each database finishes) plus the pending chunks.
+ * walk bounded per slice by the caller; extra memory: the skip sets (keys touched during the
+ * save, dropped as each database finishes) plus the pending chunks.
  */
 
 import type { Db, Keyspace } from '../../keyspace/db.js';
@@ -37,8 +48,10 @@ interface CapturedDb {
   expires: Dict<number>;
   size: number;
   expiresSize: number;
-  done: Set<string> | null;
-  cursor: number;
+  /** Keys below `pos` the walk must pass over (see the header). */
+  skip: Set<string>;
+  /** Slots [pos, size) are walked or new; the walk continues at pos - 1. */
+  pos: number;
   finished: boolean;
 }
 
@@ -70,8 +83,8 @@ export class Snapshot {
         expires: db.expires,
         size: db.size,
         expiresSize: db.expires.size,
-        done: new Set<string>(),
-        cursor: 0,
+        skip: new Set<string>(),
+        pos: db.size,
         finished: false,
       };
       total += db.size;
@@ -86,10 +99,24 @@ export class Snapshot {
 
   private readonly beforeWrite = (db: Db, key: string): void => {
     const st = this.byDict.get(db.dict);
-    if (st === undefined || st.done === null || st.done.has(key)) return;
-    st.done.add(key);
-    const o = st.dict.get(key);
-    if (o !== undefined) this.write(st, key, o);
+    if (st === undefined || st.finished) return;
+    const d = st.dict;
+    // Deletes shrink the dict after this hook returned; clamp pos now, before this write can
+    // append a new key at a slot that was below pos (every insert and delete comes through
+    // here first, so pos never lags behind a shrink followed by an insert).
+    if (st.pos > d.size) st.pos = d.size;
+    const pos = st.pos;
+    const s = d.slotOf(key);
+    if (s < 0) return; // a key being created: it will sit at the top, above pos
+    if (s >= pos) return; // walked already, or created after the cut
+    if (!st.skip.has(key)) {
+      this.write(st, key, d.valueAt(s));
+      st.skip.add(key);
+    }
+    // Should this write delete the key, the last entry moves into slot s, below pos: if it
+    // comes from above pos (walked or new), the walk must not write it there.
+    const last = d.size - 1;
+    if (last >= pos && last !== s) st.skip.add(d.keyAt(last));
   };
 
   private write(st: CapturedDb, key: string, o: RObject): void {
@@ -109,17 +136,20 @@ export class Snapshot {
     if (this.finished) return true;
     while (budget > 0 && this.walkIndex < this.states.length) {
       const st = this.states[this.walkIndex] as CapturedDb;
-      const done = st.done as Set<string>;
-      const n = Math.min(budget, 128);
-      budget -= n;
-      st.cursor = st.dict.scan(st.cursor, n, (key, o) => {
-        if (done.has(key)) return;
-        done.add(key);
-        this.write(st, key, o);
-      });
-      if (st.cursor === 0) {
+      const d = st.dict;
+      const skip = st.skip;
+      let pos = st.pos < d.size ? st.pos : d.size;
+      while (pos > 0 && budget > 0) {
+        pos--;
+        budget--;
+        const key = d.keyAt(pos);
+        if (skip.size !== 0 && skip.delete(key)) continue;
+        this.write(st, key, d.valueAt(pos));
+      }
+      st.pos = pos;
+      if (pos === 0) {
         st.finished = true;
-        st.done = null;
+        skip.clear();
         this.walkIndex++;
       }
     }

@@ -1,0 +1,357 @@
+/*
+ * The bulk-load fast path for the two most common RDB values of a cache-like dataset: a small
+ * hash (RDB_TYPE_HASH_LISTPACK) and a small sorted set (RDB_TYPE_ZSET_LISTPACK). Both arrive as
+ * a Redis listpack blob and both end up as a nodis listpack (ds/listpack.ts: one latin1 string).
+ * The general path unpacks the blob into one JS string per element, checks them, and packs them
+ * again (lpFromValues): per key a dozen short-lived strings, arrays and a Set, which at a
+ * million keys costs more in garbage collection than in decoding. This module instead
+ * translates the blob's entries straight into the bytes of the nodis listpack in a reusable
+ * scratch buffer and makes one string of it at the end.
+ *
+ * Output format (must equal lpFromValues of the same values; a test compares them):
+ *   <entry count varint> then per entry <h varint> <payload>, varints base 128 with the least
+ *   significant group first; h = 2 * length for a string; a score is a number entry: h = 3 with
+ *   the zigzag varint of an int32, else h = 1 with the float64 little endian.
+ * Hash fields and values are strings (integer entries of the blob become their decimal text);
+ * zset scores are numbers (-0 as 0, as the general path stores them).
+ *
+ * The fast path never reports errors: anything it does not take on, a malformed blob, a value
+ * over the listpack limits, duplicates, zset pairs out of order, makes it return null, and the
+ * caller runs the general path, which refuses bad input with the proper message or converts to
+ * the big encoding. So the fast path accepts exactly a subset of what the general path accepts,
+ * with the same result. O(blob size); duplicate checks O(n^2) byte compares up to 16 fields,
+ * a Set above.
+ */
+
+let scratch = Buffer.allocUnsafe(1 << 16);
+/** Start of entries in the scratch buffer: room for the count varint in front of them. */
+const BODY = 5;
+/** Payload offsets and lengths of the fields / members written (for duplicate checks). */
+let fieldOff = new Int32Array(256);
+let fieldLen = new Int32Array(256);
+const f64 = new Float64Array(1);
+const f64b = new Uint8Array(f64.buffer);
+
+function grow(need: number): void {
+  if (need <= scratch.length) return;
+  const b = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+  scratch.copy(b, 0, 0, scratch.length);
+  scratch = b;
+}
+
+function writeVarint(v: number, p: number): number {
+  const s = scratch;
+  while (v >= 128) {
+    s[p++] = (v % 128) + 128;
+    v = Math.floor(v / 128);
+  }
+  s[p++] = v;
+  return p;
+}
+
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** Decimal text of an int (|v| < 2^53) as a string entry at p; returns the new end. */
+function writeIntText(v: number, p: number): number {
+  const t = String(v);
+  p = writeVarint(t.length * 2, p);
+  return p + scratch.latin1Write(t, p);
+}
+
+/** A number entry (encodeEntry's choice: int32 zigzag varint, else float64). */
+function writeNumber(v: number, p: number): number {
+  const s = scratch;
+  if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 && !Object.is(v, -0)) {
+    s[p++] = 3;
+    return writeVarint(((v << 1) ^ (v >> 31)) >>> 0, p);
+  }
+  s[p++] = 1;
+  f64[0] = v;
+  for (let i = 0; i < 8; i++) s[p + i] = f64b[i] as number;
+  return p + 8;
+}
+
+/** The string made of scratch[BODY, end) with the count varint in front. */
+function finish(count: number, end: number): string {
+  const start = BODY - varintSize(count);
+  writeVarint(count, start);
+  return scratch.latin1Slice(start, end);
+}
+
+/* The walker: one Redis listpack entry at a time. After next(): kind 0 = string at
+   (sOff, sLen) of the blob, 1 = integer iVal (number; bigint for 64-bit values beyond 2^53). */
+let pos = 0;
+let sOff = 0;
+let sLen = 0;
+let iVal: number | bigint = 0;
+
+/** Decode the entry at `pos`; returns the kind (0 string, 1 integer) or -1 when malformed. */
+function next(b: Buffer, end: number): number {
+  const start = pos;
+  const c = b[pos] as number;
+  let kind = 1;
+  let p = pos;
+  if (c < 0x80) {
+    iVal = c;
+    p += 1;
+  } else if ((c & 0xc0) === 0x80) {
+    sLen = c & 0x3f;
+    sOff = p + 1;
+    p = sOff + sLen;
+    kind = 0;
+  } else if ((c & 0xe0) === 0xc0) {
+    if (p + 2 > end) return -1;
+    let u = ((c & 0x1f) << 8) | (b[p + 1] as number);
+    if (u >= 1 << 12) u -= 1 << 13;
+    iVal = u;
+    p += 2;
+  } else if ((c & 0xf0) === 0xe0) {
+    if (p + 2 > end) return -1;
+    sLen = ((c & 0x0f) << 8) | (b[p + 1] as number);
+    sOff = p + 2;
+    p = sOff + sLen;
+    kind = 0;
+  } else if (c === 0xf0) {
+    if (p + 5 > end) return -1;
+    sLen = b.readUInt32LE(p + 1);
+    sOff = p + 5;
+    p = sOff + sLen;
+    kind = 0;
+  } else if (c >= 0xf1 && c <= 0xf4) {
+    const size = c === 0xf1 ? 2 : c === 0xf2 ? 3 : c === 0xf3 ? 4 : 8;
+    if (p + 1 + size > end) return -1;
+    if (size === 8) {
+      const big = b.readBigInt64LE(p + 1);
+      iVal = big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
+    } else {
+      iVal = b.readIntLE(p + 1, size);
+    }
+    p += 1 + size;
+  } else {
+    return -1;
+  }
+  if (p > end) return -1;
+  const l = p - start;
+  p += l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+  if (p > end) return -1;
+  pos = p;
+  return kind;
+}
+
+/** Copy blob bytes into scratch (tiny ranges: a loop beats the native call). */
+function copyIn(b: Buffer, from: number, len: number, to: number): number {
+  const s = scratch;
+  for (let i = 0; i < len; i++) s[to + i] = b[from + i] as number;
+  return len;
+}
+
+/** Byte order of scratch[a, a+la) against scratch[c, c+lc): <0, 0, >0. */
+function cmp(a: number, la: number, c: number, lc: number): number {
+  const s = scratch;
+  const n = la < lc ? la : lc;
+  for (let i = 0; i < n; i++) {
+    const d = (s[a + i] as number) - (s[c + i] as number);
+    if (d !== 0) return d;
+  }
+  return la - lc;
+}
+
+function recordField(i: number, off: number, len: number): void {
+  if (i >= fieldOff.length) {
+    const o = new Int32Array(fieldOff.length * 2);
+    o.set(fieldOff);
+    fieldOff = o;
+    const l = new Int32Array(fieldLen.length * 2);
+    l.set(fieldLen);
+    fieldLen = l;
+  }
+  fieldOff[i] = off;
+  fieldLen[i] = len;
+}
+
+/** Are the n recorded fields (payloads in scratch) pairwise distinct? */
+function distinct(n: number): boolean {
+  if (n <= 16) {
+    for (let i = 1; i < n; i++) {
+      const li = fieldLen[i] as number;
+      const oi = fieldOff[i] as number;
+      for (let j = 0; j < i; j++) {
+        if (fieldLen[j] !== li) continue;
+        const oj = fieldOff[j] as number;
+        if (cmp(oj, li, oi, li) === 0) return false;
+      }
+    }
+    return true;
+  }
+  const seen = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const o = fieldOff[i] as number;
+    seen.add(scratch.latin1Slice(o, o + (fieldLen[i] as number)));
+  }
+  return seen.size === n;
+}
+
+/** Checks the header of the blob b[start, stop); returns the offset of its 0xFF terminator or -1. */
+function open(b: Buffer, start: number, stop: number): number {
+  const n = stop - start;
+  if (n < 7 || b.readUInt32LE(start) !== n) return -1;
+  pos = start + 6;
+  return stop - 1;
+}
+
+/** Checks the walk ended exactly at the terminator with the header's count. */
+function closed(b: Buffer, start: number, end: number, count: number): boolean {
+  if (pos !== end || b[end] !== 0xff) return false;
+  const hc = b.readUInt16LE(start + 4);
+  return hc === 65535 || hc === count;
+}
+
+/**
+ * A Redis hash listpack (the blob b[start, stop)) as a nodis hash listpack, or null (general
+ * path) when it is malformed,
+ * empty, over `maxEntries` pairs or `maxValue` bytes in an element, or has duplicate fields.
+ */
+export function hashListpackFast(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): string | null {
+  const end = open(b, start, stop);
+  if (end < 0) return null;
+  grow(BODY + 2 * (stop - start) + 64);
+  let out = BODY;
+  let count = 0;
+  while (pos < end) {
+    const kind = next(b, end);
+    if (kind < 0) return null;
+    // Integer entries can grow as text (1 byte -> up to 20 digits): keep room for that.
+    if (out + 32 + sLen > scratch.length) grow(out + 32 + sLen);
+    let off: number;
+    let len: number;
+    if (kind === 0) {
+      if (sLen > maxValue) return null;
+      out = writeVarint(sLen * 2, out);
+      off = out;
+      len = sLen;
+      out += copyIn(b, sOff, sLen, out);
+    } else {
+      const t = String(iVal);
+      if (t.length > maxValue) return null;
+      out = writeVarint(t.length * 2, out);
+      off = out;
+      len = t.length;
+      out += scratch.latin1Write(t, out);
+    }
+    if ((count & 1) === 0) {
+      if (count / 2 >= maxEntries) return null;
+      recordField(count >> 1, off, len);
+    }
+    count++;
+  }
+  if (count === 0 || (count & 1) !== 0 || !closed(b, start, end, count)) return null;
+  if (!distinct(count >> 1)) return null;
+  return finish(count, out);
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * A score written as text: [-]digits[.digits] with at most 15 digits in all is exact as
+ * digits / 10^k (both exact doubles, one correctly rounded division: what Number() returns);
+ * anything else goes through the general path's rules (zzlStrtod: inf forms, Number()).
+ */
+function scoreText(b: Buffer, off: number, len: number): number {
+  let p = off;
+  const end = off + len;
+  let neg = false;
+  if (p < end && b[p] === 45) {
+    neg = true;
+    p++;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; p < end; p++) {
+    const c = b[p] as number;
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) {
+      frac = 0;
+    } else {
+      break;
+    }
+  }
+  if (p === end && digits > 0 && digits <= 15 && frac !== 0) {
+    const v = frac > 0 ? m / (POW10[frac] as number) : m;
+    return neg ? -v : v;
+  }
+  const t = b.latin1Slice(off, end);
+  const l = t.toLowerCase();
+  if (l === 'inf' || l === '+inf' || l === 'infinity' || l === '+infinity') return Infinity;
+  if (l === '-inf' || l === '-infinity') return -Infinity;
+  return t.length === 0 || t.trim() !== t ? NaN : Number(t);
+}
+
+/**
+ * A Redis zset listpack as a nodis zset listpack, or null (general path) when it is malformed,
+ * empty, over the limits, has a NaN score, pairs not strictly ascending by (score, member),
+ * or duplicate members.
+ */
+export function zsetListpackFast(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): string | null {
+  const end = open(b, start, stop);
+  if (end < 0) return null;
+  grow(BODY + 2 * (stop - start) + 64);
+  let out = BODY;
+  let count = 0;
+  let prevScore = -Infinity;
+  let prevOff = -1;
+  let prevLen = 0;
+  let memOff = 0;
+  let memLen = 0;
+  while (pos < end) {
+    const kind = next(b, end);
+    if (kind < 0) return null;
+    if (out + 32 + sLen > scratch.length) grow(out + 32 + sLen);
+    if ((count & 1) === 0) {
+      // member
+      if (count / 2 >= maxEntries) return null;
+      if (kind === 0) {
+        if (sLen > maxValue) return null;
+        out = writeVarint(sLen * 2, out);
+        memOff = out;
+        memLen = sLen;
+        out += copyIn(b, sOff, sLen, out);
+      } else {
+        const t = String(iVal);
+        if (t.length > maxValue) return null;
+        out = writeVarint(t.length * 2, out);
+        memOff = out;
+        memLen = t.length;
+        out += scratch.latin1Write(t, out);
+      }
+      recordField(count >> 1, memOff, memLen);
+    } else {
+      // score
+      let s = kind === 0 ? scoreText(b, sOff, sLen) : Number(iVal);
+      if (Number.isNaN(s)) return null;
+      if (s === 0) s = 0;
+      if (prevOff >= 0) {
+        if (s < prevScore) return null;
+        if (s === prevScore && cmp(prevOff, prevLen, memOff, memLen) >= 0) return null;
+      }
+      prevScore = s;
+      prevOff = memOff;
+      prevLen = memLen;
+      out = writeNumber(s, out);
+    }
+    count++;
+  }
+  if (count === 0 || (count & 1) !== 0 || !closed(b, start, end, count)) return null;
+  if (!distinct(count >> 1)) return null;
+  return finish(count, out);
+}
