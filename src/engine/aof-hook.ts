@@ -23,6 +23,13 @@ export interface AofHooks {
   shutdown(): void;
   /** BGREWRITEAOF: null when started, else the reply (status text or error). */
   bgrewrite(callFlags: number): { status: string } | { error: string };
+  /** A background rewrite runs (BGSAVE then waits: one "child" at a time). */
+  rewriteInProgress(): boolean;
+  /**
+   * restartAOFAfterSYNC: a replica that loaded a new dataset turns the AOF off and on again
+   * (a rewrite in progress walks the old dataset and is killed). Returns an error text or null.
+   */
+  restartAfterSync(): string | null;
   infoFields(): Array<[string, string | number]>;
   infoOnFields(): Array<[string, string | number]>;
 }
@@ -85,6 +92,7 @@ export class AofAttachment implements AofHooks {
       ks: engine.ks,
       log: (level, msg) => engine.log(level, msg),
       functionCodes: () => engine.scripting?.functionCodes() ?? [],
+      otherChildActive: () => engine.rdb?.inProgress ?? false,
       rdbOptions: () => {
         const policy = config.getStr('maxmemory-policy');
         return {
@@ -150,13 +158,13 @@ export class AofAttachment implements AofHooks {
 
   /** appendonly yes but no AOF on disk: create the base from the (RDB-loaded) dataset. */
   startAfterLoad(): string | null {
-    return this.manager.start();
+    return this.manager.startSync();
   }
 
   /** DEBUG LOADAOF: flush the AOF, empty the dataset, replay the files. */
   loadAof(): string | null {
     const m = this.manager;
-    if (m.state === 'on') m.flush(true);
+    if (m.state !== 'off') m.flush(true);
     this.engine.flushAll();
     this.engine.scripting?.flushFunctions(); // emptyData drops the libraries too
     m.reloadManifest();
@@ -179,14 +187,29 @@ export class AofAttachment implements AofHooks {
     this.detachSink();
   }
 
+  /** bgrewriteaofCommand: one rewrite at a time; behind a BGSAVE or inside MULTI, scheduled. */
   bgrewrite(callFlags: number): { status: string } | { error: string } {
-    if (callFlags & (CALL_FROM_MULTI | CALL_FROM_SCRIPT)) {
-      this.manager.rewriteScheduled = true;
+    const m = this.manager;
+    if (m.rewriteInProgress) return { error: 'ERR Background append only file rewriting already in progress' };
+    if ((this.engine.rdb?.inProgress ?? false) || (callFlags & (CALL_FROM_MULTI | CALL_FROM_SCRIPT)) !== 0) {
+      m.rewriteScheduled = true;
+      m.consecutiveFailures = 0;
       return { status: 'Background append only file rewriting scheduled' };
     }
-    const err = this.manager.rewrite();
-    if (err !== null) return { error: `ERR Background append only file rewriting error: ${err}` };
+    if (m.rewriteBackground() !== null) {
+      return { error: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information." };
+    }
     return { status: 'Background append only file rewriting started' };
+  }
+
+  rewriteInProgress(): boolean {
+    return this.manager.rewriteInProgress;
+  }
+
+  restartAfterSync(): string | null {
+    if (!this.engine.config.getBool('appendonly')) return null;
+    this.manager.stop();
+    return this.manager.start();
   }
 
   infoFields(): Array<[string, string | number]> {

@@ -140,6 +140,8 @@ export class RdbSaver {
   /** rdbSaveBackground: start a forkless snapshot. Returns an error text or null. */
   bgsave(): string | null {
     if (this.running !== null) return 'ERR Background save already in progress';
+    // One keyspace write hook, one "child": never alongside an AOF rewrite (ports.ts schedules).
+    if (this.e.aof?.rewriteInProgress() === true) return 'ERR Background append only file rewriting in progress';
     const file = this.filePath();
     const tmp = path.join(path.dirname(file), `temp-bg-${process.pid}.rdb`);
     this.lastBgsaveTry = Math.floor(Date.now() / 1000);
@@ -247,7 +249,7 @@ export class RdbSaver {
 
   /** serverCron: save points and scheduled BGSAVEs. */
   cron(): void {
-    if (this.running !== null || this.e.loading) return;
+    if (this.running !== null || this.e.loading || this.e.aof?.rewriteInProgress() === true) return;
     const now = Math.floor(Date.now() / 1000);
     if (this.scheduled) {
       this.scheduled = false;

@@ -401,8 +401,8 @@ export class ReplicationReplica {
         this.e.log('notice', 'MASTER <-> REPLICA sync: Finished with success');
         // restartAOFAfterSYNC: the file held the old dataset; a rewrite bases it on the new one.
         if (e.config.getBool('appendonly')) {
-          const r = e.aof?.bgrewrite(0);
-          if (r !== undefined && 'error' in r) e.log('warning', `AOF rewrite after the sync: ${r.error}`);
+          const err = e.aof?.restartAfterSync() ?? null;
+          if (err !== null) e.log('warning', `AOF rewrite after the sync: ${err}`);
         }
         this.goOnline(sock, rest, streamDb);
       },

@@ -24,7 +24,7 @@ const FUTURE = 4102444800; // 2100-01-01, fixed so EXPIRETIME replies are determ
 
 const GENS: Gen[] = [
   (r) => ['SET', key(r), val(r)],
-  (r) => ['SET', key(r), val(r), pick(r, ['NX', 'XX', 'GET', 'KEEPTTL', 'EX', 'PX', 'EXAT', 'PXAT', 'FOO']), ...pick(r, [[], ['100'], ['0'], ['-5'], ['abc'], [String(FUTURE)]])],
+  (r) => ['SET', key(r), val(r), pick(r, ['NX', 'XX', 'GET', 'KEEPTTL', 'EX', 'PX', 'EXAT', 'PXAT', 'FOO']), ...pick(r, [[], ['100000'], ['0'], ['-5'], ['abc'], [String(FUTURE)]])],
   (r) => ['SET', key(r), val(r), 'EXAT', String(FUTURE + Math.floor(r() * 1000)), ...pick(r, [[], ['GET'], ['NX'], ['XX']])],
   (r) => ['GET', key(r)],
   (r) => ['GETSET', key(r), val(r)],

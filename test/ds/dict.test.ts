@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHUNK_SIZE, ChunkedArray } from '../../src/ds/chunked-array.js';
 import { Dict, type DictOptions, hashKey } from '../../src/ds/dict.js';
-
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from '../helpers/random.js';
 
 /** Every slot points back at itself and the dict matches the reference exactly. */
 function checkConsistent<V>(d: Dict<V>, ref: Map<string, V>): void {

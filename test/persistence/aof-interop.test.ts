@@ -143,7 +143,9 @@ describe('AOF interop with redis-server 7.0', () => {
       await apply(r, cmds.slice(0, 15));
       expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
       await apply(r, cmds.slice(15));
-      await new Promise((res) => setTimeout(res, 50));
+      for (let i = 0; i < 500 && !(await r.info('persistence')).includes('aof_rewrite_in_progress:0'); i++) {
+        await new Promise((res) => setTimeout(res, 10));
+      }
       const want = await snapshot(r);
       const manifest = path.join(dir, 'appendonlydir', 'appendonly.aof.manifest');
       const chk = redisCheckAof(manifest);

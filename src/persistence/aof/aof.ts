@@ -10,16 +10,25 @@
  * reply leaves, its write is durable. With everysec an asynchronous fsync runs at most once a
  * second (on libuv's thread pool, off the event loop); with no the kernel decides.
  *
- * Rewriting (BGREWRITEAOF, auto-aof-rewrite-*, CONFIG SET appendonly yes). The rewrite is
- * done synchronously between two commands, which gives the point-in-time view for free:
- *   1. flush the buffer to the current incremental file;
- *   2. write the new base (RDB preamble or commands) to a temp file, fsync, rename to
- *      `<name>.<baseSeq+1>.base.(rdb|aof)`;
- *   3. open a fresh incremental file `<name>.<incrSeq+1>.incr.aof` (when AOF is on);
- *   4. write the new manifest atomically (old base and old incrementals become history),
- *      then delete the history files and rewrite the manifest without them.
- * A crash between any two steps leaves a manifest that names complete files only.
- * The cost is a loop stall proportional to the dataset (no forkless slicing yet).
+ * Rewriting (BGREWRITEAOF, auto-aof-rewrite-*, CONFIG SET appendonly yes) runs in the
+ * background without fork, the multi-part layout making the hand-over simple:
+ *   1. start: flush and fsync the buffer, open a fresh incremental file
+ *      `<name>.<incrSeq+1>.incr.aof` and publish a manifest naming it (old base + old incrs +
+ *      new incr: complete and loadable at every instant); every write from now on goes there.
+ *      While appendonly is turning on (state 'wait') the old manifest is stale, so the new
+ *      writes go to `temp-<name>.incr` instead, named in no manifest;
+ *   2. a forkless snapshot (persistence/rdb/snapshot.ts) fixes the dataset as of that instant
+ *      and is walked in ~1 ms slices between event-loop ticks; keys about to change are
+ *      serialized first, so the base holds exactly the dataset at the start. The chunks go to
+ *      `temp-rewriteaof-bg-<pid>.aof` through the thread-pool writer (rdb/file-writer.ts),
+ *      which then fsyncs it and renames it to `<name>.<baseSeq+1>.base.(rdb|aof)`;
+ *   3. done: a new manifest (new base + the incr opened at the start, the temp incr renamed
+ *      into place in state 'wait'; the old base and incrs become history) is written
+ *      atomically, then the history files are unlinked off the loop and dropped from it.
+ * So the loaded result is the dataset at the start plus the new incr's commands. A crash at
+ * any point leaves a manifest naming complete files only. Like Redis's single fork child,
+ * a rewrite and a BGSAVE never run together (one keyspace write hook): the other waits
+ * (scheduled). The base created at startup (appendonly yes, no AOF yet) is synchronous.
  *
  * Sizes: aof_current_size is the base plus incrementals; aof_base_size the total right after
  * the last rewrite (or load), which is what auto-aof-rewrite-percentage compares against.
@@ -30,11 +39,13 @@ import * as path from 'node:path';
 import type { Keyspace } from '../../keyspace/db.js';
 import type { RdbOptions } from '../rdb/encoder.js';
 import { respCommand } from './command-reader.js';
+import { Snapshot } from '../rdb/snapshot.js';
+import { AsyncFileWriter } from '../rdb/file-writer.js';
 import { type AofExecutor, type LoadLog, type LoadResult, loadAof, readManifest } from './loader.js';
 import {
   AofManifest, baseName, formatManifest, incrName, manifestName, tempManifestName,
 } from './manifest.js';
-import { writeAll, writeBase } from './rewrite.js';
+import { CommandEncoder, writeAll, writeBase } from './rewrite.js';
 
 export interface AofConfig {
   getStr(name: string): string;
@@ -50,6 +61,27 @@ export interface AofHost {
   rdbOptions(): RdbOptions;
   /** The function libraries' sources (a plain-form base loads them with FUNCTION LOAD). */
   functionCodes?(): string[];
+  /** A BGSAVE runs (the rewrite then waits, as behind Redis's other fork child). */
+  otherChildActive?(): boolean;
+}
+
+/** Wall-clock budget of one rewrite slice (as BGSAVE's). */
+const SLICE_MS = 1;
+/** Chunks waiting for the disk above which slices pause. */
+const MAX_QUEUED_BYTES = 8 << 20;
+
+interface RewriteRun {
+  snap: Snapshot;
+  writer: AsyncFileWriter;
+  tmp: string;
+  start: number;
+  /** Name and seq of the base being written. */
+  baseName: string;
+  baseSeq: number;
+  /** The state at the start: 'on' appends to a new incr, 'wait' to the temp incr, 'off' to none. */
+  mode: 'on' | 'off' | 'wait';
+  /** Seq of the incr file opened at the start (mode 'on'), else -1. */
+  incrSeq: number;
 }
 
 const FSYNC_NO = 0;
@@ -70,8 +102,8 @@ function fsyncDir(dir: string): void {
 }
 
 export class AofManager {
-  /** aof_state: on, off, or waiting for the first rewrite (never visible: rewrites are synchronous). */
-  state: 'on' | 'off' = 'off';
+  /** aof_state: on, off, or 'wait' (turned on, waiting for the first rewrite to finish). */
+  state: 'on' | 'off' | 'wait' = 'off';
   manifest = new AofManifest();
   private fd = -1;
   private buf: string[] = [];
@@ -81,6 +113,9 @@ export class AofManager {
   private lastFsync = Date.now();
   private fsyncInFlight = false;
   private unsyncedBytes = 0;
+  /** Bytes in the incremental file being appended to. */
+  private incrSize = 0;
+  private run: RewriteRun | null = null;
   /** Replaying: feeds are ignored. */
   loading = false;
   currentSize = 0;
@@ -112,7 +147,7 @@ export class AofManager {
   /* ---- writing ------------------------------------------------------------------------- */
 
   feed(dbid: number, argv: readonly string[]): void {
-    if (this.state !== 'on' || this.loading) return;
+    if (this.state === 'off' || this.loading) return;
     if (this.host.config.getBool('aof-timestamp-enabled')) {
       const ts = Math.floor(Date.now() / 1000);
       if (ts > this.lastTs) {
@@ -157,6 +192,7 @@ export class AofManager {
         return;
       }
       this.currentSize += data.length;
+      this.incrSize += data.length;
       this.unsyncedBytes += data.length;
     }
     const mode = this.fsyncMode;
@@ -193,12 +229,12 @@ export class AofManager {
 
   /** serverCron: everysec fsync of data written in quiet periods, auto rewrite. */
   cron(): void {
-    if (this.state === 'on' && this.fd !== -1 && this.fsyncMode === FSYNC_EVERYSEC && this.unsyncedBytes !== 0) {
+    if (this.state !== 'off' && this.fd !== -1 && this.fsyncMode === FSYNC_EVERYSEC && this.unsyncedBytes !== 0) {
       this.fsyncBackground();
     }
+    if (this.run !== null || this.host.otherChildActive?.() === true) return;
     if (this.rewriteScheduled) {
-      this.rewriteScheduled = false;
-      this.rewrite();
+      this.rewriteBackground();
       return;
     }
     const perc = this.host.config.getNum('auto-aof-rewrite-percentage');
@@ -207,7 +243,7 @@ export class AofManager {
       const growth = Math.floor((this.currentSize * 100) / base) - 100;
       if (growth >= perc) {
         this.host.log('notice', `Starting automatic rewriting of AOF on ${growth}% growth`);
-        this.rewrite();
+        this.rewriteBackground();
       }
     }
   }
@@ -231,6 +267,7 @@ export class AofManager {
   private openIncr(name: string): void {
     this.closeFd();
     this.fd = fs.openSync(path.join(this.dirPath, name), 'a');
+    this.incrSize = fs.fstatSync(this.fd).size;
     this.selectedDb = -1;
     this.lastTs = 0;
   }
@@ -262,11 +299,208 @@ export class AofManager {
     this.persistManifest(m);
   }
 
+  /** History files unlinked off the loop, then dropped from the manifest. */
+  private deleteHistoryAsync(): void {
+    const names = this.manifest.history.map((h) => h.name);
+    if (names.length === 0) return;
+    let left = names.length;
+    for (const name of names) {
+      fs.unlink(path.join(this.dirPath, name), () => {
+        this.host.log('notice', `Removing the history file ${name} in the background`);
+        if (--left !== 0) return;
+        const m = this.manifest;
+        const before = m.history.length;
+        m.history = m.history.filter((h) => !names.includes(h.name));
+        if (m.history.length === before) return;
+        try {
+          this.persistManifest(m);
+        } catch (e) {
+          this.host.log('warning', `Error writing the AOF manifest: ${(e as Error).message}`);
+        }
+      });
+    }
+  }
+
+  get rewriteInProgress(): boolean {
+    return this.run !== null;
+  }
+
+  private get tempIncrName(): string {
+    return `temp-${this.cfgName}.incr`;
+  }
+
   /**
-   * rewriteAppendOnlyFile: new base from the current dataset, new incremental file (when on),
-   * manifest, history cleanup. Returns an error text or null.
+   * rewriteAppendOnlyFileBackground: open the new incremental file, start the sliced
+   * snapshot of the new base (see the header). Returns an error text or null.
    */
-  rewrite(): string | null {
+  rewriteBackground(): string | null {
+    if (this.run !== null) return 'Background append only file rewriting already in progress';
+    const dir = this.dirPath;
+    const cfg = this.host.config;
+    const tmp = path.join(dir, `temp-rewriteaof-bg-${process.pid}.aof`);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      this.flush(true);
+      let incrSeq = -1;
+      if (this.state === 'on') {
+        const m = this.manifest.clone();
+        const inc = { name: incrName(this.cfgName, ++m.currIncrSeq), seq: m.currIncrSeq, type: 'i' as const };
+        fs.closeSync(fs.openSync(path.join(dir, inc.name), 'w'));
+        m.incrs.push(inc);
+        this.persistManifest(m);
+        this.manifest = m;
+        this.openIncr(inc.name);
+        incrSeq = inc.seq;
+        this.host.log('notice', `Creating AOF incr file ${inc.name} on background rewrite`);
+      } else if (this.state === 'wait') {
+        fs.closeSync(fs.openSync(path.join(dir, this.tempIncrName), 'w'));
+        this.openIncr(this.tempIncrName);
+      }
+      const preamble = cfg.getBool('aof-use-rdb-preamble');
+      const fd = fs.openSync(tmp, 'w');
+      const writer = new AsyncFileWriter(fd);
+      const enc = preamble
+        ? { ...this.host.rdbOptions(), aofBase: true }
+        : new CommandEncoder(cfg.getBool('aof-timestamp-enabled'), this.host.functionCodes?.());
+      const snap = new Snapshot(this.host.ks, enc, (chunk) => writer.write(chunk));
+      const baseSeq = this.manifest.currBaseSeq + 1;
+      this.run = { snap, writer, tmp, start: Date.now(), baseName: baseName(this.cfgName, baseSeq, preamble), baseSeq, mode: this.state, incrSeq };
+      this.rewrites++;
+      this.rewriteScheduled = false;
+      this.host.log('notice', `Background append only file rewriting started by pid ${process.pid}`);
+      setImmediate(this.slice);
+      return null;
+    } catch (e) {
+      this.lastBgrewriteOk = false;
+      const msg = (e as Error).message;
+      this.host.log('warning', `Can't rewrite append only file in background: ${msg}`);
+      return msg;
+    }
+  }
+
+  private readonly slice = (): void => {
+    const run = this.run;
+    if (run === null) return;
+    const writer = run.writer;
+    const t0 = Date.now();
+    let done = false;
+    while (!done && writer.error === null && writer.queuedBytes < MAX_QUEUED_BYTES && Date.now() - t0 < SLICE_MS) {
+      done = run.snap.step(128);
+    }
+    if (writer.error !== null) {
+      this.rewriteFailed(run, writer.error.message);
+      return;
+    }
+    if (!done) {
+      if (writer.queuedBytes >= MAX_QUEUED_BYTES) setTimeout(this.slice, 1);
+      else setImmediate(this.slice);
+      return;
+    }
+    // fsync, rename to the new base's name and the directory's fsync, all off the loop.
+    writer.commit(run.tmp, path.join(this.dirPath, run.baseName), (err) => {
+      if (this.run !== run) return; // aborted meanwhile
+      if (err !== null) this.rewriteFailed(run, err.message);
+      else this.rewriteDone(run);
+    });
+  };
+
+  /** backgroundRewriteDoneHandler on success: publish the manifest, drop the history. */
+  private rewriteDone(run: RewriteRun): void {
+    const dir = this.dirPath;
+    const m = this.manifest.clone();
+    try {
+      if (m.base) m.history.push({ ...m.base, type: 'h' });
+      m.base = { name: run.baseName, seq: run.baseSeq, type: 'b' };
+      m.currBaseSeq = run.baseSeq;
+      if (run.mode === 'wait') {
+        // Turning on: the temp incr, which holds every write since the start, takes its name.
+        const inc = { name: incrName(this.cfgName, ++m.currIncrSeq), seq: m.currIncrSeq, type: 'i' as const };
+        fs.renameSync(path.join(dir, this.tempIncrName), path.join(dir, inc.name));
+        for (const i of m.incrs) m.history.push({ ...i, type: 'h' });
+        m.incrs = [inc];
+      } else {
+        // The incrs before the one opened at the start are covered by the base; with AOF off
+        // (incrSeq -1, none being appended to) all of them are.
+        const keep = (seq: number): boolean => run.mode === 'on' && seq >= run.incrSeq;
+        for (const i of m.incrs) if (!keep(i.seq)) m.history.push({ ...i, type: 'h' });
+        m.incrs = m.incrs.filter((i) => keep(i.seq));
+      }
+      this.persistManifest(m);
+    } catch (e) {
+      try {
+        fs.unlinkSync(path.join(dir, run.baseName));
+      } catch {
+        /* nothing to clean */
+      }
+      this.rewriteFailed(run, (e as Error).message);
+      return;
+    }
+    this.manifest = m;
+    this.run = null;
+    if (this.state === 'wait') this.state = 'on';
+    if (this.state === 'on') {
+      let baseBytes = 0;
+      try {
+        baseBytes = fs.statSync(path.join(dir, run.baseName)).size;
+      } catch {
+        /* counted as empty */
+      }
+      this.currentSize = baseBytes + this.incrSize;
+      this.baseSize = this.currentSize;
+    }
+    this.lastBgrewriteOk = true;
+    this.consecutiveFailures = 0;
+    this.lastRewriteTimeSec = Math.floor((Date.now() - run.start) / 1000);
+    this.host.log('notice', 'Background AOF rewrite finished successfully');
+    this.deleteHistoryAsync();
+  }
+
+  /** End a run: stop the snapshot, drop the temp files (and the temp incr while turning on). */
+  private endRun(run: RewriteRun): void {
+    run.snap.detach();
+    run.writer.abort();
+    try {
+      fs.unlinkSync(run.tmp);
+    } catch {
+      /* renamed or never written */
+    }
+    this.run = null;
+    this.lastRewriteTimeSec = Math.floor((Date.now() - run.start) / 1000);
+    if (this.state === 'wait') {
+      this.closeFd();
+      this.buf = [];
+      this.bufLen = 0;
+      try {
+        fs.unlinkSync(path.join(this.dirPath, this.tempIncrName));
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+
+  private rewriteFailed(run: RewriteRun, msg: string): void {
+    this.endRun(run);
+    this.lastBgrewriteOk = false;
+    this.consecutiveFailures++;
+    this.host.log('warning', `Background AOF rewrite terminated with error: ${msg}`);
+    // Still turning on: try again from serverCron.
+    if (this.state === 'wait') this.rewriteScheduled = true;
+  }
+
+  /** killAppendOnlyChild: abandon a running rewrite (not an error). */
+  abortRewrite(): void {
+    const run = this.run;
+    if (run === null) return;
+    this.endRun(run);
+    this.host.log('warning', 'Background AOF rewrite terminated by signal');
+  }
+
+  /**
+   * rewriteAppendOnlyFile, synchronously: new base from the current dataset, new incremental
+   * file (when on), manifest, history cleanup (the base created at startup). Returns an error
+   * text or null.
+   */
+  rewriteSync(): string | null {
     const t0 = Date.now();
     const dir = this.dirPath;
     try {
@@ -308,8 +542,7 @@ export class AofManager {
       this.manifest = m;
       this.deleteHistory();
       this.currentSize = size;
-      this.baseSize = size;
-      this.rewrites++;
+      this.baseSize = size; // the startup base is not counted in aof_rewrites (as in Redis)
       this.lastBgrewriteOk = true;
       this.consecutiveFailures = 0;
       this.lastRewriteTimeSec = Math.floor((Date.now() - t0) / 1000);
@@ -331,11 +564,19 @@ export class AofManager {
 
   /* ---- on / off ------------------------------------------------------------------------ */
 
-  /** startAppendOnly: rewrite to create the base, then append to the new incremental file. */
+  /**
+   * startAppendOnly (CONFIG SET appendonly yes): state 'wait' and a background rewrite (or a
+   * scheduled one behind a BGSAVE); appending to the new incr becomes official when it ends.
+   */
   start(): string | null {
-    if (this.state === 'on') return null;
-    this.state = 'on';
-    const err = this.rewrite();
+    if (this.state !== 'off') return null;
+    this.state = 'wait';
+    if (this.host.otherChildActive?.() === true) {
+      this.rewriteScheduled = true;
+      this.host.log('warning', 'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+      return null;
+    }
+    const err = this.rewriteBackground();
     if (err !== null) {
       this.state = 'off';
       this.closeFd();
@@ -344,16 +585,32 @@ export class AofManager {
     return null;
   }
 
-  /** stopAppendOnly: flush, fsync, close. */
+  /** The base created at startup (appendonly yes, no AOF on disk), synchronously. */
+  startSync(): string | null {
+    if (this.state !== 'off') return null;
+    this.state = 'on';
+    const err = this.rewriteSync();
+    if (err !== null) {
+      this.state = 'off';
+      this.closeFd();
+      return `Background append only file rewriting error: ${err}`;
+    }
+    return null;
+  }
+
+  /** stopAppendOnly: kill a rewrite, flush, fsync, close. */
   stop(): void {
     if (this.state === 'off') return;
+    this.abortRewrite();
     this.flush(true);
     this.closeFd();
     this.state = 'off';
+    this.rewriteScheduled = false;
   }
 
-  /** Close at shutdown: write and fsync what is buffered. */
+  /** Close at shutdown: kill a rewrite, write and fsync what is buffered. */
   shutdown(): void {
+    this.abortRewrite();
     if (this.state === 'on') this.flush(true);
     this.closeFd();
   }
@@ -429,11 +686,11 @@ export class AofManager {
   /** INFO persistence aof_* fields after aof_enabled. */
   infoFields(): Array<[string, string | number]> {
     return [
-      ['aof_enabled', this.state === 'on' ? 1 : 0],
-      ['aof_rewrite_in_progress', 0],
+      ['aof_enabled', this.state !== 'off' ? 1 : 0],
+      ['aof_rewrite_in_progress', this.run !== null ? 1 : 0],
       ['aof_rewrite_scheduled', this.rewriteScheduled ? 1 : 0],
       ['aof_last_rewrite_time_sec', this.lastRewriteTimeSec],
-      ['aof_current_rewrite_time_sec', -1],
+      ['aof_current_rewrite_time_sec', this.run !== null ? Math.floor((Date.now() - this.run.start) / 1000) : -1],
       ['aof_last_bgrewrite_status', this.lastBgrewriteOk ? 'ok' : 'err'],
       ['aof_rewrites', this.rewrites],
       ['aof_rewrites_consecutive_failures', this.consecutiveFailures],
@@ -444,11 +701,11 @@ export class AofManager {
 
   /** The aof_* block INFO shows after module_fork_last_cow_size when AOF is on. */
   infoOnFields(): Array<[string, string | number]> {
-    if (this.state !== 'on') return [];
+    if (this.state === 'off') return [];
     return [
       ['aof_current_size', this.currentSize],
       ['aof_base_size', this.baseSize],
-      ['aof_pending_rewrite', 0],
+      ['aof_pending_rewrite', this.rewriteScheduled ? 1 : 0],
       ['aof_buffer_length', this.bufLen],
       ['aof_pending_bio_fsync', this.fsyncInFlight ? 1 : 0],
       ['aof_delayed_fsync', this.delayedFsync],

@@ -9,10 +9,13 @@
  *    single command's argv gets huge on load), for streams XADD per entry, XSETID, XGROUP and
  *    XCLAIM (keyspace/types/stream.ts), then PEXPIREAT for a key with a TTL.
  *
- * Both forms are produced synchronously from the keyspace as it is when called; the caller
- * (the AOF manager) runs the rewrite between commands, so the view is point-in-time. Cost is
- * O(dataset) time and the output is streamed to the file in ~64 KB chunks, so memory stays
- * bounded by the chunk size plus one key's encoding.
+ * writeBase() produces either form synchronously from the keyspace as it is when called (the
+ * base created at startup). The background rewrite walks the dataset with the forkless
+ * snapshot (persistence/rdb/snapshot.ts) instead, which keeps the cut while writes go on: the
+ * RDB form through the RDB encoder, the command form through CommandEncoder below, which has
+ * the encoder's shape (header, openDb -> SELECT, add -> the key's commands and PEXPIREAT,
+ * ~64 KB chunks). Cost is O(dataset) time; memory is bounded by the chunk size plus one key's
+ * encoding.
  */
 
 import * as fs from 'node:fs';
@@ -26,6 +29,7 @@ import { hashForEach } from '../../keyspace/types/hash.js';
 import { streamOf, streamRewriteCommands } from '../../keyspace/types/stream.js';
 import { d2string } from '../../util/numbers.js';
 import { encodeKeyspace, type RdbOptions } from '../rdb/encoder.js';
+import type { SnapshotEncoder } from '../rdb/snapshot.js';
 import { respCommand } from './command-reader.js';
 
 const ITEMS_PER_CMD = 64;
@@ -153,4 +157,51 @@ export function writeBase(fd: number, ks: Keyspace, opts: BaseOptions): number {
   }
   f.flush();
   return f.written;
+}
+
+/** The plain (command) form of the base in the snapshot encoder's shape. */
+export class CommandEncoder implements SnapshotEncoder {
+  private parts: string[] = [];
+  private size = 0;
+  bytes = 0;
+
+  /** `timestamp`: open with a #TS annotation; `functionCodes`: FUNCTION LOAD each first. */
+  constructor(private readonly timestamp: boolean, private readonly functionCodes: readonly string[] = []) {}
+
+  private push(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+  }
+
+  header(): Buffer {
+    if (this.timestamp) this.push(`#TS:${Math.floor(Date.now() / 1000)}\r\n`);
+    for (const code of this.functionCodes) this.push(respCommand(['FUNCTION', 'LOAD', code]));
+    return this.flush();
+  }
+
+  openDb(id: number): void {
+    this.push(respCommand(['SELECT', String(id)]));
+  }
+
+  add(key: string, o: RObject, expireMs?: number): void {
+    rewriteObject(key, o, (argv) => this.push(respCommand(argv)));
+    if (expireMs !== undefined) this.push(respCommand(['PEXPIREAT', key, String(expireMs)]));
+  }
+
+  get buffered(): number {
+    return this.size;
+  }
+
+  flush(): Buffer {
+    if (this.size === 0) return Buffer.alloc(0);
+    const b = Buffer.from(this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join(''), 'latin1');
+    this.parts = [];
+    this.size = 0;
+    this.bytes += b.length;
+    return b;
+  }
+
+  trailer(): Buffer {
+    return this.flush();
+  }
 }

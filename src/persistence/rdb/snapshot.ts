@@ -33,6 +33,9 @@
  * (with a RESIZEDB hint) is written whenever the database changes. Cost: O(dataset) total, the
  * walk bounded per slice by the caller; extra memory: the skip sets (keys touched during the
  * save, dropped as each database finishes) plus the pending chunks.
+ *
+ * The output format is pluggable (SnapshotEncoder): the RDB encoder by default; the AOF
+ * rewrite passes a command-form encoder for aof-use-rdb-preamble no, and gets the same cut.
  */
 
 import type { Db, Keyspace } from '../../keyspace/db.js';
@@ -41,6 +44,18 @@ import type { Dict } from '../../ds/dict.js';
 import { RdbEncoder, type RdbOptions } from './encoder.js';
 
 const CHUNK_BYTES = 64 * 1024;
+
+/** What the walk writes through: the RDB encoder, or any format with the same shape. */
+export interface SnapshotEncoder {
+  header(): Buffer;
+  openDb(id: number, size: number, expiresSize: number): void;
+  add(key: string, o: RObject, expireMs?: number): void;
+  /** Bytes produced by openDb()/add() and not flushed yet. */
+  readonly buffered: number;
+  flush(): Buffer;
+  trailer(): Buffer;
+  readonly bytes: number;
+}
 
 interface CapturedDb {
   id: number;
@@ -56,7 +71,7 @@ interface CapturedDb {
 }
 
 export class Snapshot {
-  private readonly enc: RdbEncoder;
+  private readonly enc: SnapshotEncoder;
   private readonly states: CapturedDb[] = [];
   private readonly byDict = new Map<Dict<RObject>, CapturedDb>();
   private walkIndex = 0;
@@ -70,10 +85,10 @@ export class Snapshot {
 
   constructor(
     private readonly ks: Keyspace,
-    opts: RdbOptions,
+    opts: RdbOptions | SnapshotEncoder,
     private readonly sink: (chunk: Buffer) => void,
   ) {
-    this.enc = new RdbEncoder(opts);
+    this.enc = 'header' in opts ? opts : new RdbEncoder(opts);
     let total = 0;
     for (const db of ks.dbs) {
       if (db.size === 0) continue;
