@@ -116,9 +116,10 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   private sleepScheduled = false;
   /**
    * Wall-clock milliseconds minus performance.now(): commands read the clock once and get both
-   * their wall time and their timing start. Re-checked every tick (see syncWallClock).
+   * their wall time and their timing start. Kept at most 1 ms ahead of the wall clock and never
+   * behind it (see syncWallClock).
    */
-  private wallOffset = Date.now() + 0.5 - performance.now();
+  private wallOffset = Date.now() + 1 - performance.now();
   /**
    * While a parser run delivers commands back to back (parserRun), the clock read that ended
    * one top-level call also starts the next command: one read per command instead of two.
@@ -688,13 +689,15 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   };
 
   /**
-   * Follow the wall clock (NTP steps, suspend): Date.now() truncates, so the offset is only
-   * moved when it is off by more than a millisecond, keeping command times from jittering.
+   * Follow the wall clock (NTP, steps), once per tick. Date.now() truncates, so Date.now() + 1 is
+   * up to 1 ms ahead of the true time, never behind: a command's time is then never earlier than
+   * what a client read from its clock before sending it (a PXAT set from the client's clock
+   * gives a PTTL of at most the interval, as in Redis). The offset only moves forward, so
+   * command times do not jitter backwards, unless it ran more than 1 ms ahead (clock stepped back).
    */
   private syncWallClock(): void {
-    const fresh = Date.now() + 0.5 - performance.now();
-    const d = fresh - this.wallOffset;
-    if (d > 1 || d < -1) this.wallOffset = fresh;
+    const fresh = Date.now() + 1 - performance.now();
+    if (fresh > this.wallOffset || this.wallOffset - fresh > 1) this.wallOffset = fresh;
   }
 
   /** Write every pending client's output (the end of beforeSleep; also after background eviction). */

@@ -21,7 +21,7 @@
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { formatDouble17g } from '../util/numbers.js';
 import {
-  bytesOf, latin1Of, lit, lua, pushBytes, pushStringObject, stringObject, type LuaState, type LuaStringObject,
+  bytesOf, latin1Of, lit, lua, pushBytes, pushStringObject, rawsetiNew, stringObject, type LuaState, type LuaStringObject,
 } from './lua/fengari.js';
 
 /* ---- errors as Lua tables ---------------------------------------------------------------------- */
@@ -72,10 +72,44 @@ class RespReader {
     return s;
   }
 
+  /**
+   * The line from pos to CRLF as a number (a length or an integer reply), advancing past it.
+   * Short runs of digits are added up directly; anything else goes through Number(line()).
+   */
+  int(): number {
+    const b = this.b;
+    let p = this.pos;
+    const neg = b[p] === 0x2d;
+    if (neg) p++;
+    let n = 0;
+    const start = p;
+    for (;;) {
+      const c = b[p] as number;
+      if (c >= 0x30 && c <= 0x39 && p - start < 15) {
+        n = n * 10 + (c - 0x30);
+        p++;
+        continue;
+      }
+      if (c === 13 && p !== start) {
+        this.pos = p + 2;
+        return neg ? -n : n;
+      }
+      return Number(this.line());
+    }
+  }
+
+  /** A copy of the next n bytes (the payload of a bulk reply), advancing past its CRLF. */
   bytes(n: number): Uint8Array {
-    const out = this.b.subarray(this.pos, this.pos + n);
-    this.pos += n + 2;
-    return Uint8Array.prototype.slice.call(out);
+    const b = this.b;
+    const p = this.pos;
+    const out = new Uint8Array(n);
+    if (n < 64) {
+      for (let i = 0; i < n; i++) out[i] = b[p + i] as number;
+    } else {
+      out.set(b.subarray(p, p + n));
+    }
+    this.pos = p + n + 2;
+    return out;
   }
 }
 
@@ -101,6 +135,8 @@ const KEY_OBJECTS = new Map<Uint8Array, LuaStringObject>(
 );
 
 const S_IGNORE = stringObject('ignore_error_stats_update');
+/** The status text most commands reply with. */
+const S_OK_VALUE = stringObject('OK');
 
 function pushKey(L: LuaState, k: Uint8Array): void {
   const ts = KEY_OBJECTS.get(k);
@@ -116,13 +152,13 @@ function pushValue(L: LuaState, r: RespReader, keep: boolean): void {
   switch (type) {
     case 0x3a: {
       // ':'
-      const n = Number(r.line());
+      const n = r.int();
       if (keep) lua.lua_pushnumber(L, n);
       return;
     }
     case 0x24: {
       // '$'
-      const len = Number(r.line());
+      const len = r.int();
       if (len < 0) {
         if (keep) lua.lua_pushboolean(L, false);
         return;
@@ -137,8 +173,9 @@ function pushValue(L: LuaState, r: RespReader, keep: boolean): void {
       if (!keep) return;
       lua.lua_createtable(L, 0, 1);
       pushKey(L, K_OK);
-      pushBytes(L, bytesOf(s));
-      lua.lua_settable(L, -3);
+      if (s === 'OK') pushStringObject(L, S_OK_VALUE);
+      else pushBytes(L, bytesOf(s));
+      lua.lua_rawset(L, -3);
       return;
     }
     case 0x2d: {
@@ -150,16 +187,19 @@ function pushValue(L: LuaState, r: RespReader, keep: boolean): void {
     case 0x2a:
     case 0x3e: {
       // '*', '>'
-      const n = Number(r.line());
+      const n = r.int();
       if (n < 0) {
         if (keep) lua.lua_pushboolean(L, false);
         return;
       }
-      if (keep) lua.lua_createtable(L, n, 0);
+      if (!keep) {
+        for (let j = 0; j < n; j++) pushValue(L, r, false);
+        return;
+      }
+      lua.lua_createtable(L, n, 0);
       for (let j = 0; j < n; j++) {
-        if (keep) lua.lua_pushnumber(L, j + 1);
-        pushValue(L, r, keep);
-        if (keep) lua.lua_settable(L, -3);
+        pushValue(L, r, true);
+        rawsetiNew(L, -2, j + 1);
       }
       return;
     }

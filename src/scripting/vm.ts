@@ -24,8 +24,8 @@ import { createHash } from 'node:crypto';
 import { formatDouble17g } from '../util/numbers.js';
 import { errorInfo, pushErrorTable, pushReply } from './convert.js';
 import {
-  argString, bytesOf, isReadonly, latin1Of, lauxlib, lit, lua, pushBytes, pushStringObject, raise, setReadonly,
-  stringObject, type LuaDebug, type LuaState,
+  argString, bytesOf, isReadonly, latin1Of, lauxlib, lit, lua, pushBytes, pushLatin1, pushStringObject, raise,
+  rawsetiNew, setReadonly, stringObject, type LuaDebug, type LuaState,
 } from './lua/fengari.js';
 import { openBit } from './lua/libs/bit.js';
 import { openCjson } from './lua/libs/cjson.js';
@@ -528,8 +528,8 @@ const S_ARGV = stringObject('ARGV');
 function pushArray(L: LuaState, items: readonly string[]): void {
   lua.lua_createtable(L, items.length, 0);
   for (let j = 0; j < items.length; j++) {
-    pushBytes(L, bytesOf(items[j] as string));
-    lua.lua_rawseti(L, -2, j + 1);
+    pushLatin1(L, items[j] as string);
+    rawsetiNew(L, -2, j + 1);
   }
 }
 

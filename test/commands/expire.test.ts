@@ -271,6 +271,18 @@ for (const protocol of [2, 3] as const) {
       expect(await r.ttl('foo2')).toBeGreaterThan(90);
     });
 
+    it('the server clock is never behind the client\'s: PTTL after PXAT now+10000 is at most 10000', async () => {
+      // The engine derives command times from one monotonic read per command; a client that read
+      // its wall clock before sending must never see a remaining TTL above what it asked for.
+      for (let i = 0; i < 300; i++) {
+        await r.set('foo', 'bar');
+        await r.call('getex', 'foo', 'pxat', String(Date.now() + 10000));
+        const pttl = await r.pttl('foo');
+        expect(pttl).toBeLessThanOrEqual(10000);
+        expect(pttl).toBeGreaterThan(9000);
+      }
+    });
+
     it('arity errors', async () => {
       expect(await err(r.call('expire', 'foo'))).toBe("ERR wrong number of arguments for 'expire' command");
       expect(await err(r.call('ttl', 'a', 'b'))).toBe("ERR wrong number of arguments for 'ttl' command");

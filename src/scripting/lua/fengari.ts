@@ -336,6 +336,12 @@ luaMod.lua_rawseti = function lua_rawseti(L: LuaState, idx: number, n: number): 
   origRawSetI(L, idx, n);
 };
 
+/**
+ * lua_rawseti without the read-only check, for tables the caller has just created (reply
+ * arrays, KEYS and ARGV): t[n] = top of the stack, popped.
+ */
+export const rawsetiNew = origRawSetI as (L: LuaState, idx: number, n: number) => void;
+
 const origSetMeta = luaMod.lua_setmetatable as AnyFn;
 luaMod.lua_setmetatable = function lua_setmetatable(L: LuaState, idx: number): boolean {
   if (index2table(L, idx)?.readonly === true) readonlyError(L);
@@ -483,4 +489,14 @@ export function argString(L: LuaState, idx: number): string | null {
     ts.js = js;
   }
   return js;
+}
+
+/**
+ * Push a latin1 JS string whose JS form is likely to be read back by argString (KEYS and
+ * ARGV elements passed on to redis.call): the string is remembered on the Lua string object.
+ */
+export function pushLatin1(L: LuaState, s: string): void {
+  const ts = lstring.luaS_bless(L, bytesOf(s)) as { js?: string };
+  ts.js = s;
+  lobject.pushsvalue2s(L, ts);
 }
