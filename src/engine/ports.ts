@@ -379,7 +379,7 @@ export class Ports implements ServerPorts, ClientsPort {
     const ms = c.mstate;
     return (
       `id=${c.id} addr=${conn.addr} laddr=${conn.laddr} fd=${conn.fd} name=${c.name ?? ''} ` +
-      `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} ` +
+      `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.max(0, Math.floor((now - c.lastInteraction) / 1000))} ` +
       `flags=${flags || 'N'} db=${c.dbIndex} sub=${subs ? subs.channels.size : 0} ` +
       `psub=${subs ? subs.patterns.size : 0} ssub=${subs ? subs.shard.size : 0} multi=${ms ? ms.commands.length : -1} ` +
       `qbuf=${qbuf} qbuf-free=${conn.parser.idleBufferCapacity} argv-mem=${c.argvMem} multi-mem=${ms ? ms.argvLenSums : 0} ` +

@@ -21,7 +21,8 @@
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { formatDouble17g } from '../util/numbers.js';
 import {
-  bytesOf, latin1Of, lit, lua, pushBytes, pushStringObject, rawsetiNew, stringObject, type LuaState, type LuaStringObject,
+  bytesOf, latin1Of, lit, lua, newStringFieldTable, pushBytes, pushStringObject, pushTable, rawsetiNew, stringObject,
+  stringOfBytes, type LuaState, type LuaStringObject,
 } from './lua/fengari.js';
 
 /* ---- errors as Lua tables ---------------------------------------------------------------------- */
@@ -137,6 +138,7 @@ const KEY_OBJECTS = new Map<Uint8Array, LuaStringObject>(
 const S_IGNORE = stringObject('ignore_error_stats_update');
 /** The status text most commands reply with. */
 const S_OK_VALUE = stringObject('OK');
+const S_OK_KEY = KEY_OBJECTS.get(K_OK) as LuaStringObject;
 
 function pushKey(L: LuaState, k: Uint8Array): void {
   const ts = KEY_OBJECTS.get(k);
@@ -169,13 +171,15 @@ function pushValue(L: LuaState, r: RespReader, keep: boolean): void {
     }
     case 0x2b: {
       // '+'
+      if (b[r.pos] === 0x4f && b[r.pos + 1] === 0x4b && b[r.pos + 2] === 13) {
+        // "+OK", most commands' status.
+        r.pos += 4;
+        if (keep) pushTable(L, newStringFieldTable(L, S_OK_KEY, S_OK_VALUE));
+        return;
+      }
       const s = r.line();
       if (!keep) return;
-      lua.lua_createtable(L, 0, 1);
-      pushKey(L, K_OK);
-      if (s === 'OK') pushStringObject(L, S_OK_VALUE);
-      else pushBytes(L, bytesOf(s));
-      lua.lua_rawset(L, -3);
+      pushTable(L, newStringFieldTable(L, S_OK_KEY, stringOfBytes(L, bytesOf(s))));
       return;
     }
     case 0x2d: {

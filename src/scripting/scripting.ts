@@ -36,7 +36,7 @@ import type { ScriptingHooks, ScriptingMemoryInfo } from '../engine/scripting-ho
 import type { Connection } from '../net/connection.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { stringMatch } from '../util/glob.js';
-import { string2ll } from '../util/numbers.js';
+import { string2l, string2ll } from '../util/numbers.js';
 import { errorInfo, pushErrorTable, writeError, writeLuaReply } from './convert.js';
 import { ENGINE_NAME, flagNames, FunctionsRegistry, LOAD_TIMEOUT_MS } from './functions.js';
 import { bytesOf, latin1Of, lauxlib, lua, type LuaState } from './lua/fengari.js';
@@ -95,6 +95,17 @@ export function scriptFlagsToCmdFlags(cmdFlags: number, scriptFlags: number): nu
   if (!(scriptFlags & SCRIPT_FLAG_NO_WRITES)) f |= F_WRITE;
   if (scriptFlags & SCRIPT_FLAG_ALLOW_STALE) f |= F_STALE;
   return f & ~F_MAY_REPLICATE;
+}
+
+/**
+ * The numkeys argument as string2ll reads it, as a number: values beyond the safe integers
+ * (far more than any argument count) become +/-Infinity, keeping their sign.
+ */
+function numkeysOf(s: string): number | null {
+  const small = string2l(s);
+  if (small !== null) return small;
+  const big = string2ll(s);
+  return big === null ? null : big > 0n ? Infinity : -Infinity;
 }
 
 /** An error text as a reply: "-CODE msg" as is, else with the ERR code. */
@@ -233,16 +244,16 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
       w.error(NOSCRIPT);
       return;
     }
-    const numkeys = string2ll(argv[2] as string);
+    const numkeys = numkeysOf(argv[2] as string);
     if (numkeys === null) {
       w.error('ERR value is not an integer or out of range');
       return;
     }
-    if (numkeys > BigInt(argv.length - 3)) {
+    if (numkeys > argv.length - 3) {
       w.error("ERR Number of keys can't be greater than number of args");
       return;
     }
-    if (numkeys < 0n) {
+    if (numkeys < 0) {
       w.error("ERR Number of keys can't be negative");
       return;
     }
@@ -260,8 +271,8 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
       }
       script = created;
     }
-    const n = Number(numkeys);
-    this.start(ctx, this.evalVm, script.ref, sha, true, script.flags, ro, argv.slice(3, 3 + n), argv.slice(3 + n), argv);
+    this.start(ctx, this.evalVm, script.ref, sha, true, script.flags, ro, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys),
+      argv);
   }
 
   /* ---- FCALL -------------------------------------------------------------------------------- */
@@ -276,21 +287,21 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
       w.error('ERR Function not found');
       return;
     }
-    const numkeys = string2ll(argv[2] as string);
+    const numkeys = numkeysOf(argv[2] as string);
     if (numkeys === null) {
       w.error('ERR Bad number of keys provided');
       return;
     }
-    if (numkeys > BigInt(argv.length - 3)) {
+    if (numkeys > argv.length - 3) {
       w.error("ERR Number of keys can't be greater than number of args");
       return;
     }
-    if (numkeys < 0n) {
+    if (numkeys < 0) {
       w.error("ERR Number of keys can't be negative");
       return;
     }
-    const n = Number(numkeys);
-    this.start(ctx, this.fnVm, fn.ref, fn.name, false, fn.flags, ro, argv.slice(3, 3 + n), argv.slice(3 + n), argv);
+    this.start(ctx, this.fnVm, fn.ref, fn.name, false, fn.flags, ro, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys),
+      argv);
   }
 
   /* ---- running ------------------------------------------------------------------------------- */
@@ -343,7 +354,7 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     const client = isEval ? this.evalClient : this.fnClient;
     client.dbIndex = caller.dbIndex;
     client.resp = 2;
-    client.writer.discard();
+    if (client.writer.pendingBytes !== 0) client.writer.discard();
     const thread = vm.takeThread();
     const command = this.e.registry.base(argv[0] as string) as Command;
     const now = performance.now();
@@ -464,7 +475,7 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     run.vm.giveThread(run.thread, ok);
     this.current = null;
     run.vm.current = null;
-    run.client.writer.discard();
+    if (run.client.writer.pendingBytes !== 0) run.client.writer.discard();
     if (run.timedOut) this.e.busy.kind = null;
     if (run.suspended) this.e.finishSuspended();
   }

@@ -24,8 +24,8 @@ import { createHash } from 'node:crypto';
 import { formatDouble17g } from '../util/numbers.js';
 import { errorInfo, pushErrorTable, pushReply } from './convert.js';
 import {
-  argString, bytesOf, isReadonly, latin1Of, lauxlib, lit, lua, pushBytes, pushLatin1, pushStringObject, raise,
-  rawsetiNew, setReadonly, stringObject, type LuaDebug, type LuaState,
+  argStrings, bytesOf, isReadonly, latin1Of, lauxlib, lit, lua, newStringArray, pushBytes, pushTable, raise,
+  setReadonly, setTableField, stringObject, tableAt, type LuaDebug, type LuaState, type LuaTableObject,
 } from './lua/fengari.js';
 import { openBit } from './lua/libs/bit.js';
 import { openCjson } from './lua/libs/cjson.js';
@@ -103,6 +103,8 @@ export class LuaVM {
   current: ScriptRun | null = null;
   /** FUNCTION LOAD in progress (functions interpreter only). */
   loading: LoadContext | null = null;
+  /** The globals table (EVAL sets KEYS and ARGV in it on every call). */
+  private globals: LuaTableObject | null = null;
   /** Threads free for the next run. */
   private idleThreads: Array<{ L: LuaState; ref: number }> = [];
 
@@ -321,16 +323,14 @@ export class LuaVM {
   /** EVAL: set the KEYS and ARGV globals (through the read-only protection). */
   setEvalArrays(keys: readonly string[], args: readonly string[]): void {
     const L = this.L;
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-    setReadonly(L, -1, false);
-    pushStringObject(L, S_KEYS);
-    pushArray(L, keys);
-    lua.lua_rawset(L, -3);
-    pushStringObject(L, S_ARGV);
-    pushArray(L, args);
-    lua.lua_rawset(L, -3);
-    setReadonly(L, -1, true);
-    lua.lua_pop(L, 1);
+    if (this.globals === null) {
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+      this.globals = tableAt(L, -1);
+      lua.lua_pop(L, 1);
+    }
+    const g = this.globals as LuaTableObject;
+    setTableField(L, g, S_KEYS, newStringArray(L, keys));
+    setTableField(L, g, S_ARGV, newStringArray(L, args));
   }
 
   /* ---- the redis.* API ----------------------------------------------------------------------- */
@@ -525,17 +525,9 @@ export class LuaVM {
 const S_KEYS = stringObject('KEYS');
 const S_ARGV = stringObject('ARGV');
 
-function pushArray(L: LuaState, items: readonly string[]): void {
-  lua.lua_createtable(L, items.length, 0);
-  for (let j = 0; j < items.length; j++) {
-    pushLatin1(L, items[j] as string);
-    rawsetiNew(L, -2, j + 1);
-  }
-}
-
 /** Push KEYS / ARGV style arrays for a function call. */
 export function pushStringArray(L: LuaState, items: readonly string[]): void {
-  pushArray(L, items);
+  pushTable(L, newStringArray(L, items));
 }
 
 /**
@@ -543,26 +535,15 @@ export function pushStringArray(L: LuaState, items: readonly string[]): void {
  * on error an error table is left on the stack and null returned.
  */
 function argsToArgv(L: LuaState): string[] | null {
-  const argc = lua.lua_gettop(L);
-  if (argc === 0) {
+  if (lua.lua_gettop(L) === 0) {
     pushErrorTable(L, 'Please specify at least one argument for this redis lib call');
     return null;
   }
-  const argv = new Array<string>(argc);
-  let ok = true;
-  for (let j = 1; j <= argc; j++) {
-    const t = lua.lua_type(L, j);
-    if (t === lua.LUA_TNUMBER) {
-      argv[j - 1] = formatDouble17g(lua.lua_tonumber(L, j));
-    } else if (t === lua.LUA_TSTRING) {
-      argv[j - 1] = argString(L, j) ?? latin1Of(lua.lua_tolstring(L, j) as Uint8Array);
-    } else {
-      ok = false;
-      break;
-    }
-  }
-  lua.lua_settop(L, 0);
-  if (!ok) {
+  const argv = argStrings(L, formatDouble17g);
+  // The arguments stay on the stack (the reply is pushed above them; the call's return drops
+  // them): make room for the conversion's pushes.
+  lua.lua_checkstack(L, 8);
+  if (argv === null) {
     pushErrorTable(L, 'Lua redis lib command arguments must be strings or integers');
     return null;
   }

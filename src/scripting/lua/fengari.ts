@@ -466,37 +466,108 @@ export function pushStringObject(L: LuaState, ts: LuaStringObject): void {
   lobject.pushsvalue2s(L, ts);
 }
 
-interface StackView {
-  stack: Array<{ type: number; value: { realstring: Uint8Array; js?: string } }>;
-  ci: { funcOff: number };
-}
-
 const LUA_TSHRSTR: number = defs.constant_types.LUA_TSHRSTR;
 const LUA_TLNGSTR: number = defs.constant_types.LUA_TLNGSTR;
 
 /**
- * The string argument `idx` (>= 1) of the running C function as a latin1 JS string, cached on
- * the Lua string object (constants and KEYS/ARGV elements are converted once); null when the
- * argument is not a string.
+ * The arguments of the running C function as latin1 JS strings, or null when one of them is
+ * neither a string nor a number (numbers are written by `formatNumber`). Reads the stack
+ * directly (this is redis.call's path) and caches each string's JS form on its Lua string
+ * object, so constants and KEYS/ARGV elements are converted once.
  */
-export function argString(L: LuaState, idx: number): string | null {
-  const v = (L as unknown as StackView).stack[(L as unknown as StackView).ci.funcOff + idx];
-  if (v === undefined || (v.type !== LUA_TSHRSTR && v.type !== LUA_TLNGSTR)) return null;
-  const ts = v.value;
-  let js = ts.js;
-  if (js === undefined) {
-    js = latin1Of(ts.realstring);
-    ts.js = js;
+export function argStrings(L: LuaState, formatNumber: (n: number) => string): string[] | null {
+  const S = L as unknown as { stack: Array<{ type: number; value: unknown }>; top: number; ci: { funcOff: number } };
+  const base = S.ci.funcOff + 1;
+  const n = S.top - base;
+  const out = new Array<string>(n);
+  for (let j = 0; j < n; j++) {
+    const v = S.stack[base + j] as { type: number; value: unknown };
+    const t = v.type;
+    if (t === LUA_TSHRSTR || t === LUA_TLNGSTR) {
+      const ts = v.value as { realstring: Uint8Array; js?: string };
+      let js = ts.js;
+      if (js === undefined) {
+        js = latin1Of(ts.realstring);
+        ts.js = js;
+      }
+      out[j] = js;
+    } else if (t === LUA_TNUMFLT || t === LUA_TNUMINT) {
+      out[j] = formatNumber(v.value as number);
+    } else {
+      return null;
+    }
   }
-  return js;
+  return out;
 }
 
-/**
- * Push a latin1 JS string whose JS form is likely to be read back by argString (KEYS and
- * ARGV elements passed on to redis.call): the string is remembered on the Lua string object.
- */
-export function pushLatin1(L: LuaState, s: string): void {
+/* Tables built without the stack: fengari's stack pops `delete` array slots, a slow path in V8,
+ * so the hot conversions (KEYS/ARGV, status replies) make their tables directly. */
+
+/** A Lua table object (not on the stack). */
+export interface LuaTableObject {
+  readonly __table?: never;
+}
+
+const TValueCtor = lobject.TValue as new (type: number, value: unknown) => TValueLike;
+const LUA_TTABLE_TAG: number = defs.constant_types.LUA_TTABLE;
+/** Scratch values: fengari's table setters copy the key and value they are given. */
+const scratchKey = new TValueCtor(LUA_TLNGSTR, null);
+const scratchValue = new TValueCtor(LUA_TLNGSTR, null);
+
+/** A Lua string object for a latin1 JS string, with the JS form remembered for argStrings. */
+function latin1Object(L: LuaState, s: string): LuaStringObject {
   const ts = lstring.luaS_bless(L, bytesOf(s)) as { js?: string };
   ts.js = s;
-  lobject.pushsvalue2s(L, ts);
+  return ts as LuaStringObject;
+}
+
+/** A new table {s1, s2, ...} of latin1 strings (keys stored as 5.1 numbers). */
+export function newStringArray(L: LuaState, items: readonly string[]): LuaTableObject {
+  const t = ltable.luaH_new(L) as LuaTableObject;
+  const setInt = ltable.luaH_setint as AnyFn;
+  for (let j = 0; j < items.length; j++) {
+    scratchValue.type = LUA_TLNGSTR;
+    scratchValue.value = latin1Object(L, items[j] as string);
+    setInt(t, j + 1, scratchValue);
+  }
+  scratchValue.value = null;
+  return t;
+}
+
+/** A new table {[key] = value} with one string field (a status reply's {ok=...}). */
+export function newStringFieldTable(L: LuaState, key: LuaStringObject, value: LuaStringObject): LuaTableObject {
+  const t = ltable.luaH_new(L) as LuaTableObject;
+  scratchKey.value = key;
+  scratchValue.type = LUA_TLNGSTR;
+  scratchValue.value = value;
+  origSetFrom(L, t, scratchKey, scratchValue);
+  scratchKey.value = null;
+  scratchValue.value = null;
+  return t;
+}
+
+/** t[key] = table, raw and regardless of the read-only flag (KEYS and ARGV in the globals). */
+export function setTableField(L: LuaState, t: LuaTableObject, key: LuaStringObject, value: LuaTableObject): void {
+  scratchKey.value = key;
+  scratchValue.type = LUA_TTABLE_TAG;
+  scratchValue.value = value;
+  origSetFrom(L, t, scratchKey, scratchValue);
+  (ltable.invalidateTMcache as AnyFn)(t);
+  scratchKey.value = null;
+  scratchValue.value = null;
+}
+
+export function pushTable(L: LuaState, t: LuaTableObject): void {
+  const S = L as unknown as { stack: unknown[]; top: number };
+  S.stack[S.top++] = new TValueCtor(LUA_TTABLE_TAG, t);
+}
+
+/** The table at `idx`, or null. */
+export function tableAt(L: LuaState, idx: number): LuaTableObject | null {
+  return index2table(L, idx) as LuaTableObject | null;
+}
+
+/** A Lua string object for bytes (kept, not copied). */
+export function stringOfBytes(L: LuaState, b: Uint8Array): LuaStringObject {
+  return lstring.luaS_bless(L, b) as LuaStringObject;
 }
