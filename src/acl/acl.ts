@@ -17,7 +17,7 @@ import type { AclContext, AclHooks } from '../engine/acl-hooks.js';
 import type { Client } from '../engine/client.js';
 import type { Engine } from '../engine/engine.js';
 import type { Command } from '../engine/registry.js';
-import { errnoText } from '../config/text.js';
+import { errnoText, trimChars } from '../config/text.js';
 import { CATEGORIES, CommandTable, categoryBit } from './command-table.js';
 import {
   ACL_OK, DENIED_AUTH, DENIED_CHANNEL, DENIED_CMD, DENIED_KEY, channelAllowed, checkCommand,
@@ -345,7 +345,7 @@ export class Acl implements AclHooks, AclPort {
     const fresh = new Map<string, User>();
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const line = trimSet(lines[i] as string, ' \t\r\n');
+      const line = trimChars(lines[i] as string, ' \t\r\n');
       const lineno = i + 1;
       if (line === '') continue;
       const argv = line.split(' ');
@@ -370,7 +370,7 @@ export class Acl implements AclHooks, AclPort {
       else rules = merged;
       let syntaxError = false;
       for (const raw of rules) {
-        const op = trimSet(raw, '\t\r\n');
+        const op = trimChars(raw, '\t\r\n');
         const err = u.apply(op);
         if (err === null) continue;
         if (err === 'ENOENT') {
@@ -460,13 +460,4 @@ export class Acl implements AclHooks, AclPort {
     }
     this.refreshAuth();
   }
-}
-
-/** sdstrim: drop the characters of `set` from both ends. */
-function trimSet(s: string, set: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && set.includes(s[a] as string)) a++;
-  while (b > a && set.includes(s[b - 1] as string)) b--;
-  return s.slice(a, b);
 }

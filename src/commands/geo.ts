@@ -515,7 +515,8 @@ function georadiusKeys(argv: readonly string[]): number[] {
 
 /* ---- GEOHASH / GEOPOS / GEODIST -------------------------------------------------------------- */
 
-function geohashCommand(c: Ctx, argv: string[]): void {
+/** GEOHASH (`pos` false) and GEOPOS (`pos` true): one reply per member, null when missing. */
+function geoMembersReply(c: Ctx, argv: string[], pos: boolean): void {
   const zobj = lookupRead(c, c.db, argv[1] as string);
   if (notZset(c, zobj)) return;
   const r = c.reply;
@@ -524,30 +525,18 @@ function geohashCommand(c: Ctx, argv: string[]): void {
   for (let j = 2; j < argv.length; j++) {
     const score = zobj === null ? null : zsetScore(zobj, argv[j] as string);
     if (score === null) {
-      r.nullBulk();
+      if (pos) r.nullArray();
+      else r.nullBulk();
       continue;
     }
     decodeScore(score, xy);
-    r.bulk(geohashString(xy[0] as number, xy[1] as number));
-  }
-}
-
-function geoposCommand(c: Ctx, argv: string[]): void {
-  const zobj = lookupRead(c, c.db, argv[1] as string);
-  if (notZset(c, zobj)) return;
-  const r = c.reply;
-  r.array(argv.length - 2);
-  const xy = [0, 0];
-  for (let j = 2; j < argv.length; j++) {
-    const score = zobj === null ? null : zsetScore(zobj, argv[j] as string);
-    if (score === null) {
-      r.nullArray();
-      continue;
+    if (pos) {
+      r.array(2);
+      replyCoord(c, xy[0] as number);
+      replyCoord(c, xy[1] as number);
+    } else {
+      r.bulk(geohashString(xy[0] as number, xy[1] as number));
     }
-    decodeScore(score, xy);
-    r.array(2);
-    replyCoord(c, xy[0] as number);
-    replyCoord(c, xy[1] as number);
   }
 }
 
@@ -620,7 +609,7 @@ export const commands: CommandSpec[] = [
     summary: "Returns members of a geospatial index as standard geohash strings",
     complexity: "O(log(N)) for each member requested, where N is the number of elements in the sorted set.",
     args: [{"name":"key","type":"key","key_spec_index":0},{"name":"member","type":"string","multiple":true}],
-    handler: geohashCommand,
+    handler: (c, argv) => geoMembersReply(c, argv, false),
   },
   {
     name: 'geopos',
@@ -633,7 +622,7 @@ export const commands: CommandSpec[] = [
     summary: "Returns longitude and latitude of members of a geospatial index",
     complexity: "O(N) where N is the number of members requested.",
     args: [{"name":"key","type":"key","key_spec_index":0},{"name":"member","type":"string","multiple":true}],
-    handler: geoposCommand,
+    handler: (c, argv) => geoMembersReply(c, argv, true),
   },
   {
     name: 'georadius',

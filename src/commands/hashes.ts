@@ -12,9 +12,9 @@
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
-import { intArg, is } from './args.js';
+import { is } from './args.js';
 import { dbAdd, lookupRead } from './lookup.js';
-import { parseCursor } from './scan.js';
+import { parseCursor, parseScanOptions } from './scan.js';
 import * as E from '../protocol/errors.js';
 import { NOTIFY_GENERIC, NOTIFY_HASH } from '../keyspace/notify.js';
 import { ENC_LISTPACK, OBJ_HASH, type RObject } from '../keyspace/object.js';
@@ -428,26 +428,9 @@ function hscanCommand(c: Ctx, argv: string[]): void {
     r.array(0);
   });
   if (o === null) return;
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasValue = i + 1 < argv.length;
-    if (is(argv[i], 'count') && hasValue) {
-      const n = intArg(c, argv[i + 1]);
-      if (n === null) return;
-      if (n < 1) {
-        r.error(E.SYNTAX);
-        return;
-      }
-      count = n;
-    } else if (is(argv[i], 'match') && hasValue) {
-      const p = argv[i + 1] as string;
-      pattern = p === '*' ? null : p;
-    } else {
-      r.error(E.SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(c, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   const out: string[] = [];
   let next = 0;
   const visit = (f: string, v: string): void => {

@@ -8,13 +8,13 @@
 import type { Ctx } from './context.js';
 import { is } from './args.js';
 import { dbAdd } from './lookup.js';
+import { LONG_MAX, rangeLong } from './zsets-common.js';
 import * as E from '../protocol/errors.js';
 import type { Db } from '../keyspace/db.js';
 import { NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
 import { OBJ_LIST, type RObject } from '../keyspace/object.js';
 import { createListObject } from '../keyspace/types/list.js';
 import type { Quicklist } from '../ds/quicklist.js';
-import { parseInt64 } from '../util/numbers.js';
 
 /** checkType for lists: replies WRONGTYPE and returns true when `o` is not a list. */
 export function notList(c: Ctx, o: RObject): boolean {
@@ -36,31 +36,6 @@ export function addList(c: Ctx, db: Db, key: string): RObject {
   return o;
 }
 
-/** LONG_MAX as a JS number (2^63: every parsed int64 compares below or equal). */
-const LONG_MAX = 2 ** 63;
-
-/**
- * getRangeLongFromObjectOrReply: an integer in [min, max], `msg` (if any) replacing both the
- * parse error and the range error. Values beyond 2^53 are rounded (only compared here).
- */
-export function rangeLongArg(c: Ctx, s: string, min: number, max: number, msg: string | null): number | null {
-  const v = parseInt64(s);
-  if (v === null) {
-    c.reply.error(msg !== null ? `ERR ${msg}` : E.NOT_INTEGER);
-    return null;
-  }
-  const n = Number(v);
-  if (n < min || n > max) {
-    c.reply.error(msg !== null ? `ERR ${msg}` : `ERR value is out of range, value must between ${min} and ${max}`);
-    return null;
-  }
-  return n;
-}
-
-/** getPositiveLongFromObjectOrReply. */
-export function positiveLongArg(c: Ctx, s: string, msg: string | null): number | null {
-  return rangeLongArg(c, s, 0, LONG_MAX, msg ?? 'value is out of range, must be positive');
-}
 
 /** LEFT / RIGHT (getListPositionFromObjectOrReply): true for LEFT (head), null after a syntax error. */
 export function listPosition(c: Ctx, s: string): boolean | null {
@@ -170,7 +145,7 @@ export interface MpopArgs {
 
 /** lmpopGenericCommand's parsing, numkeys at argv[numkeysIdx]; null after an error reply. */
 export function parseMpop(c: Ctx, argv: string[], numkeysIdx: number): MpopArgs | null {
-  const numkeys = rangeLongArg(c, argv[numkeysIdx] as string, 1, LONG_MAX, 'numkeys should be greater than 0');
+  const numkeys = rangeLong(c, argv[numkeysIdx] as string, 1n, LONG_MAX, 'numkeys should be greater than 0');
   if (numkeys === null) return null;
   const whereIdx = numkeysIdx + numkeys + 1;
   if (whereIdx >= argv.length) {
@@ -183,7 +158,7 @@ export function parseMpop(c: Ctx, argv: string[], numkeysIdx: number): MpopArgs 
   for (let j = whereIdx + 1; j < argv.length; j++) {
     const moreargs = argv.length - 1 - j;
     if (count === -1 && is(argv[j], 'count') && moreargs) {
-      const v = rangeLongArg(c, argv[++j] as string, 1, LONG_MAX, 'count should be greater than 0');
+      const v = rangeLong(c, argv[++j] as string, 1n, LONG_MAX, 'count should be greater than 0');
       if (v === null) return null;
       count = v;
     } else {

@@ -17,13 +17,14 @@ import type { CommandSpec } from './spec.js';
 import { keyNum, keyRange } from './spec.js';
 import { intArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
+import { positiveLong } from './zsets-common.js';
 import * as E from '../protocol/errors.js';
 import { NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
 import { OBJ_LIST } from '../keyspace/object.js';
 import type { Quicklist } from '../ds/quicklist.js';
 import {
   WHERE_ARG, addList, elementsRemoved, listPosition, listRangeReply, lmoveGeneric, mpopKeys, mpopReply, notList,
-  parseMpop, popRangeReply, positiveLongArg,
+  parseMpop, popRangeReply,
 } from './lists-common.js';
 
 /* ---- LPUSH / RPUSH / LPUSHX / RPUSHX ------------------------------------------------------ */
@@ -61,7 +62,7 @@ function popGeneric(c: Ctx, argv: string[], head: boolean): void {
   const hasCount = argv.length === 3;
   let count = 0;
   if (hasCount) {
-    const v = positiveLongArg(c, argv[2] as string, null);
+    const v = positiveLong(c, argv[2] as string);
     if (v === null) return;
     count = v;
   }
@@ -265,11 +266,11 @@ function lposCommand(c: Ctx, argv: string[]): void {
       }
       rank = v;
     } else if (is(opt, 'count') && moreargs) {
-      const v = positiveLongArg(c, argv[++j] as string, "COUNT can't be negative");
+      const v = positiveLong(c, argv[++j] as string, "COUNT can't be negative");
       if (v === null) return;
       count = v;
     } else if (is(opt, 'maxlen') && moreargs) {
-      const v = positiveLongArg(c, argv[++j] as string, "MAXLEN can't be negative");
+      const v = positiveLong(c, argv[++j] as string, "MAXLEN can't be negative");
       if (v === null) return;
       maxlen = v;
     } else {

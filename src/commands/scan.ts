@@ -61,36 +61,53 @@ function keysCommand(c: Ctx, argv: string[]): void {
   for (const k of out) c.reply.bulk(k);
 }
 
+export interface ScanOptions {
+  count: number;
+  /** null for no pattern or `*`. */
+  pattern: string | null;
+  /** Lowercased TYPE filter (SCAN only), or null. */
+  type: string | null;
+}
+
+/**
+ * The options after a SCAN-family cursor, from argv[from] on: COUNT n (n >= 1), MATCH pattern,
+ * and TYPE t when `withType` (SCAN). Replies Redis's error and returns null on a bad one.
+ */
+export function parseScanOptions(c: Ctx, argv: readonly string[], from: number, withType: boolean): ScanOptions | null {
+  const o: ScanOptions = { count: 10, pattern: null, type: null };
+  for (let i = from; i < argv.length; i += 2) {
+    const opt = argv[i];
+    const hasValue = i + 1 < argv.length;
+    if (is(opt, 'count') && hasValue) {
+      const n = intArg(c, argv[i + 1]);
+      if (n === null) return null;
+      if (n < 1) {
+        c.reply.error(E.SYNTAX);
+        return null;
+      }
+      o.count = n;
+    } else if (is(opt, 'match') && hasValue) {
+      const p = argv[i + 1] as string;
+      o.pattern = p === '*' ? null : p;
+    } else if (withType && is(opt, 'type') && hasValue) {
+      o.type = (argv[i + 1] as string).toLowerCase();
+    } else {
+      c.reply.error(E.SYNTAX);
+      return null;
+    }
+  }
+  return o;
+}
+
 function scanCommand(c: Ctx, argv: string[]): void {
   const parsed = parseCursor(argv[1] as string);
   if (parsed === null) {
     c.reply.error('ERR invalid cursor');
     return;
   }
-  let count = 10;
-  let pattern: string | null = null;
-  let type: string | null = null;
-  for (let i = 2; i < argv.length; i += 2) {
-    const opt = argv[i];
-    const hasValue = i + 1 < argv.length;
-    if (is(opt, 'count') && hasValue) {
-      const n = intArg(c, argv[i + 1]);
-      if (n === null) return;
-      if (n < 1) {
-        c.reply.error(E.SYNTAX);
-        return;
-      }
-      count = n;
-    } else if (is(opt, 'match') && hasValue) {
-      const p = argv[i + 1] as string;
-      pattern = p === '*' ? null : p;
-    } else if (is(opt, 'type') && hasValue) {
-      type = (argv[i + 1] as string).toLowerCase();
-    } else {
-      c.reply.error(E.SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(c, argv, 2, true);
+  if (opts === null) return;
+  const { count, pattern, type } = opts;
 
   const db = c.db;
   const keys: string[] = [];

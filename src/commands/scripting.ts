@@ -31,7 +31,8 @@ function keySpec(ro: boolean, notes: boolean): KeySpec {
   return spec;
 }
 
-function evalSpec(name: string, sha: boolean, ro: boolean, since: string, notes: boolean): CommandSpec {
+/** The fields EVAL* and FCALL* share: name to since. */
+function scriptCallBase(name: string, ro: boolean, since: string, notes: boolean) {
   return {
     name,
     arity: -3,
@@ -42,6 +43,12 @@ function evalSpec(name: string, sha: boolean, ro: boolean, since: string, notes:
     keySpecs: [keySpec(ro, notes)],
     group: 'scripting',
     since,
+  } satisfies Partial<CommandSpec>;
+}
+
+function evalSpec(name: string, sha: boolean, ro: boolean, since: string, notes: boolean): CommandSpec {
+  return {
+    ...scriptCallBase(name, ro, since, notes),
     summary: ro ? 'Execute a read-only Lua script server side' : 'Execute a Lua script server side',
     complexity: 'Depends on the script that is executed.',
     args: EVAL_ARGS(sha ? 'sha1' : 'script'),
@@ -53,15 +60,7 @@ function evalSpec(name: string, sha: boolean, ro: boolean, since: string, notes:
 
 function fcallSpec(name: string, ro: boolean): CommandSpec {
   return {
-    name,
-    arity: -3,
-    flags: ro
-      ? ['noscript', 'skip_monitor', 'no_mandatory_keys', 'stale', 'readonly']
-      : ['noscript', 'skip_monitor', 'may_replicate', 'no_mandatory_keys', 'stale'],
-    acl: ['scripting'],
-    keySpecs: [keySpec(ro, true)],
-    group: 'scripting',
-    since: '7.0.0',
+    ...scriptCallBase(name, ro, '7.0.0', true),
     summary: ro ? 'Invoke a read-only function' : 'Invoke a function',
     complexity: 'Depends on the function that is executed.',
     args: EVAL_ARGS('function'),

@@ -185,12 +185,11 @@ export function sunionDiffGeneric(c: Ctx, keys: readonly string[], dstkey: strin
 
   const dst = createIntsetObject();
   const maxEntries = maxIntsetEntries(c);
-  let cardinality = 0;
   if (op === SET_OP_UNION) {
     for (const s of sets) {
       if (s === null) continue;
       setIterate(s, (m) => {
-        if (setAdd(dst, m, maxEntries)) cardinality++;
+        setAdd(dst, m, maxEntries);
       });
     }
   } else if (sameset || first === null) {
@@ -203,26 +202,22 @@ export function sunionDiffGeneric(c: Ctx, keys: readonly string[], dstkey: strin
         if (s === first || setIsMember(s, m)) return;
       }
       setAdd(dst, m, maxEntries);
-      cardinality++;
     });
   } else {
     for (let j = 0; j < setnum; j++) {
       const s = sets[j] ?? null;
       if (s === null) continue;
       setIterate(s, (m) => {
-        if (j === 0) {
-          if (setAdd(dst, m, maxEntries)) cardinality++;
-        } else if (setRemove(dst, m)) {
-          cardinality--;
-        }
+        if (j === 0) setAdd(dst, m, maxEntries);
+        else setRemove(dst, m);
       });
-      if (cardinality === 0) break;
+      if (setSize(dst) === 0) break;
     }
   }
 
   if (dstkey === null) {
     const r = c.reply;
-    r.set(cardinality);
+    r.set(setSize(dst));
     setIterate(dst, (m) => r.bulk(m));
   } else if (setSize(dst) > 0) {
     storeResult(c, dstkey, dst, op === SET_OP_UNION ? 'sunionstore' : 'sdiffstore');

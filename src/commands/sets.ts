@@ -13,8 +13,9 @@ import type { CommandSpec, KeyRef } from './spec.js';
 import { keyNum, keyRange } from './spec.js';
 import { is } from './args.js';
 import { dbAdd, lookupRead } from './lookup.js';
-import { parseCursor } from './scan.js';
+import { parseCursor, parseScanOptions } from './scan.js';
 import { maxIntsetEntries, SET_OP_DIFF, SET_OP_UNION, sinterGeneric, sunionDiffGeneric } from './sets-algebra.js';
+import { LONG_MAX, positiveLong, rangeLong } from './zsets-common.js';
 import * as E from '../protocol/errors.js';
 import type { RObject } from '../keyspace/object.js';
 import { OBJ_SET } from '../keyspace/object.js';
@@ -32,33 +33,12 @@ import {
   setTypeCreate,
 } from '../keyspace/types/set.js';
 import { stringMatch } from '../util/glob.js';
-import { parseInt64 } from '../util/numbers.js';
-
-const LONG_MAX = 9223372036854775807n;
 
 /** checkType: replies WRONGTYPE and returns true when `o` exists and is not a set. */
 function notSet(c: Ctx, o: RObject | null): boolean {
   if (o === null || o.type === OBJ_SET) return false;
   c.reply.error(E.WRONGTYPE);
   return true;
-}
-
-/**
- * getRangeLongFromObjectOrReply: an integer in [min, max] as a bigint-safe number. With `msg`,
- * every failure replies `ERR <msg>`; without, Redis's generic messages.
- */
-function rangeLong(c: Ctx, s: string, min: bigint, max: bigint, msg: string | null): number | null {
-  const v = parseInt64(s);
-  if (v === null) {
-    c.reply.error(msg !== null ? `ERR ${msg}` : E.NOT_INTEGER);
-    return null;
-  }
-  const b = BigInt(v);
-  if (b < min || b > max) {
-    c.reply.error(msg !== null ? `ERR ${msg}` : `ERR value is out of range, value must between ${min} and ${max}`);
-    return null;
-  }
-  return Number(v);
 }
 
 /* ---- SADD / SREM / SMOVE ----------------------------------------------------------------- */
@@ -189,7 +169,7 @@ const SPOP_MOVE_STRATEGY_MUL = 5;
 
 function spopWithCount(c: Ctx, argv: string[]): void {
   const key = argv[1] as string;
-  const count = rangeLong(c, argv[2] as string, 0n, LONG_MAX, 'value is out of range, must be positive');
+  const count = positiveLong(c, argv[2] as string);
   if (count === null) return;
   const db = c.db;
   const set = db.lookupWrite(key);
@@ -414,29 +394,9 @@ function sscanCommand(c: Ctx, argv: string[]): void {
     return;
   }
   if (notSet(c, set)) return;
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasValue = argv.length - i >= 2;
-    if (is(argv[i], 'count') && hasValue) {
-      const v = parseInt64(argv[i + 1] as string);
-      if (v === null) {
-        r.error(E.NOT_INTEGER);
-        return;
-      }
-      if (v < 1) {
-        r.error(E.SYNTAX);
-        return;
-      }
-      count = Number(v);
-    } else if (is(argv[i], 'match') && hasValue) {
-      const p = argv[i + 1] as string;
-      pattern = p === '*' ? null : p;
-    } else {
-      r.error(E.SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(c, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   const found: string[] = [];
   const next = setScan(set, cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor), count, (m) => {
     if (pattern === null || stringMatch(pattern, m)) found.push(m);

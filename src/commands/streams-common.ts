@@ -19,7 +19,8 @@ import { NOTIFY_STREAM } from '../keyspace/notify.js';
 import { createStreamObject } from '../keyspace/types/stream.js';
 import type { Stream } from '../ds/stream-store.js';
 import {
-  ID_MAX, ID_ZERO, compareIds, compareParts, formatId, idFromKey, idIsZero, idKey, parseU64, u64Inc, type StreamId, type U64,
+  ID_MAX, ID_ZERO, U64_MAX, compareIds, compareParts, decrId, formatId, idFromKey, idIsZero, idKey, incrId, parseU64, u64Inc,
+  type StreamId, type U64,
 } from '../ds/stream-id.js';
 import {
   ConsumerGroup, ENTRIES_READ_INVALID, StreamNack, type StreamConsumer,
@@ -97,10 +98,36 @@ export function strictIdArg(c: Ctx, arg: string, missingSeq: U64 = 0): StreamId 
  * streamParseIntervalIDOrReply: a range bound, `(`-prefixed for an exclusive one (then
  * parsed strictly). Returns [id, exclusive] or null after replying the error.
  */
-export function intervalIdArg(c: Ctx, arg: string, missingSeq: U64): [StreamId, boolean] | null {
+function intervalIdArg(c: Ctx, arg: string, missingSeq: U64): [StreamId, boolean] | null {
   const exclude = arg.length > 1 && arg.charCodeAt(0) === 40;
   const id = exclude ? strictIdArg(c, arg.slice(1), missingSeq) : idArg(c, arg, missingSeq);
   return id === null ? null : [id, exclude];
+}
+
+/**
+ * The start of a range (missing sequence 0), an exclusive one turned into the next ID.
+ * Null after replying the error.
+ */
+export function rangeStartArg(c: Ctx, arg: string): StreamId | null {
+  const st = intervalIdArg(c, arg, 0);
+  if (st === null) return null;
+  if (!st[1]) return st[0];
+  const id = incrId(st[0]);
+  if (id === null) c.reply.error('ERR invalid start ID for the interval');
+  return id;
+}
+
+/**
+ * The end of a range (missing sequence the largest one), an exclusive one turned into the
+ * previous ID. Null after replying the error.
+ */
+export function rangeEndArg(c: Ctx, arg: string): StreamId | null {
+  const en = intervalIdArg(c, arg, U64_MAX);
+  if (en === null) return null;
+  if (!en[1]) return en[0];
+  const id = decrId(en[0]);
+  if (id === null) c.reply.error('ERR invalid end ID for the interval');
+  return id;
 }
 
 /* ---- lookups ----------------------------------------------------------------------------- */
@@ -216,11 +243,9 @@ export function replyRange(
         group.pel.set(key, nack);
         cons.pel.set(key, nack);
       } else {
-        nack.consumer?.pel.delete(key);
-        nack.consumer = cons;
+        moveNack(nack, key, cons);
         nack.deliveryTime = streamNow(c);
         nack.deliveryCount = 1;
-        cons.pel.set(key, nack);
       }
       if (spi !== null) propagateXclaim(c, spi.key, group, spi.group, idText, nack);
     }
@@ -267,6 +292,14 @@ function replyRangeFromConsumerPel(
     }
   }
   return ids.length;
+}
+
+/** Give a pending entry (PEL key `key`) to `cons`, moving it out of its former owner's PEL. */
+export function moveNack(nack: StreamNack, key: string, cons: StreamConsumer): void {
+  if (nack.consumer === cons) return;
+  nack.consumer?.pel.delete(key);
+  cons.pel.set(key, nack);
+  nack.consumer = cons;
 }
 
 /** One entry by ID in the range reply's raw form; false when it does not exist. */

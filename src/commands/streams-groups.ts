@@ -17,14 +17,14 @@ import { cstr } from '../protocol/errors.js';
 import { NOTIFY_STREAM } from '../keyspace/notify.js';
 import type { Stream } from '../ds/stream-store.js';
 import {
-  ID_ZERO, U64_MAX, compareIds, idFromKey, idKey, incrId, decrId, formatId, u64Inc, type StreamId,
+  ID_ZERO, compareIds, idFromKey, idKey, formatId, u64Inc, type StreamId,
 } from '../ds/stream-id.js';
 import { ENTRIES_READ_INVALID, StreamNack, type ConsumerGroup, type StreamConsumer } from '../ds/stream-groups.js';
 import { replyHelp } from './lookup.js';
 import {
-  createConsumer, createGroup, createStreamKey, idArg, intervalIdArg, lookupGroup, propagateGroupId,
+  createConsumer, createGroup, createStreamKey, idArg, lookupGroup, moveNack, propagateGroupId,
   propagateXclaim, readStream, replyEntry, replyStreamId, strictIdArg, writeStream, parseStreamId, type I64,
-  streamNow,
+  rangeEndArg, rangeStartArg, streamNow,
 } from './streams-common.js';
 
 /* ---- XGROUP -------------------------------------------------------------------------------- */
@@ -216,6 +216,10 @@ function xackCommand(c: Ctx, argv: string[]): void {
   c.reply.integer(acked);
 }
 
+function replyNoGroup(c: Ctx, key: string, groupName: string): void {
+  c.reply.error(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(groupName)}'`);
+}
+
 /* ---- XPENDING ------------------------------------------------------------------------------- */
 
 function xpendingCommand(c: Ctx, argv: string[]): void {
@@ -247,35 +251,19 @@ function xpendingCommand(c: Ctx, argv: string[]): void {
     const n = intArg(c, argv[startidx + 2]);
     if (n === null) return;
     count = n < 0 ? 0 : n;
-    const st = intervalIdArg(c, argv[startidx] as string, 0);
+    const st = rangeStartArg(c, argv[startidx] as string);
     if (st === null) return;
-    start = st[0];
-    if (st[1]) {
-      const x = incrId(start);
-      if (x === null) {
-        c.reply.error('ERR invalid start ID for the interval');
-        return;
-      }
-      start = x;
-    }
-    const en = intervalIdArg(c, argv[startidx + 1] as string, U64_MAX);
+    start = st;
+    const en = rangeEndArg(c, argv[startidx + 1] as string);
     if (en === null) return;
-    end = en[0];
-    if (en[1]) {
-      const x = decrId(end);
-      if (x === null) {
-        c.reply.error('ERR invalid end ID for the interval');
-        return;
-      }
-      end = x;
-    }
+    end = en;
     if (startidx + 3 < argc) consumerName = argv[startidx + 3] as string;
   }
   const s = readStream(c, key);
   if (s === undefined) return;
   const g = s === null ? null : lookupGroup(s, groupName);
   if (g === null) {
-    c.reply.error(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(groupName)}'`);
+    replyNoGroup(c, key, groupName);
     return;
   }
   const r = c.reply;
@@ -341,7 +329,7 @@ function xclaimCommand(c: Ctx, argv: string[]): void {
   if (s === undefined) return;
   const g = s === null ? null : lookupGroup(s, groupName);
   if (s === null || g === null) {
-    c.reply.error(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(groupName)}'`);
+    replyNoGroup(c, key, groupName);
     return;
   }
   let minidle = intArg(c, argv[4], 'ERR Invalid min-idle-time argument for XCLAIM');
@@ -433,15 +421,10 @@ function xclaimCommand(c: Ctx, argv: string[]): void {
     if (consumer === null) {
       consumer = g.lookupConsumer(name, now) ?? createConsumer(c, g, name, key, c.db.id);
     }
-    const cons = consumer as StreamConsumer;
-    if (nack.consumer !== cons && nack.consumer !== null) nack.consumer.pel.delete(pkey);
+    moveNack(nack, pkey, consumer as StreamConsumer);
     nack.deliveryTime = deliverytime;
     if (retrycount !== -1 && retrycount >= 0) nack.deliveryCount = retrycount;
     else if (!justid) nack.deliveryCount = u64Inc(nack.deliveryCount);
-    if (nack.consumer !== cons) {
-      cons.pel.set(pkey, nack);
-      nack.consumer = cons;
-    }
     claimed.push(id);
     propagateXclaim(c, key, g, groupName, argv[k] as string, nack);
     propagateLastId = false;
@@ -472,17 +455,8 @@ function xautoclaimCommand(c: Ctx, argv: string[]): void {
   let minidle = intArg(c, argv[4], 'ERR Invalid min-idle-time argument for XAUTOCLAIM');
   if (minidle === null) return;
   if (minidle < 0) minidle = 0;
-  const st = intervalIdArg(c, argv[5] as string, 0);
-  if (st === null) return;
-  let start = st[0];
-  if (st[1]) {
-    const x = incrId(start);
-    if (x === null) {
-      c.reply.error('ERR invalid start ID for the interval');
-      return;
-    }
-    start = x;
-  }
+  const start = rangeStartArg(c, argv[5] as string);
+  if (start === null) return;
   let count = 100;
   let justid = false;
   for (let j = 6; j < argv.length; j++) {
@@ -508,7 +482,7 @@ function xautoclaimCommand(c: Ctx, argv: string[]): void {
   if (s === undefined) return;
   const g = s === null ? null : lookupGroup(s, groupName);
   if (s === null || g === null) {
-    c.reply.error(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(groupName)}'`);
+    replyNoGroup(c, key, groupName);
     return;
   }
 
@@ -545,14 +519,9 @@ function xautoclaimCommand(c: Ctx, argv: string[]): void {
     if (consumer === null) {
       consumer = g.lookupConsumer(name, now) ?? createConsumer(c, g, name, key, c.db.id);
     }
-    const cons = consumer as StreamConsumer;
-    if (nack.consumer !== cons && nack.consumer !== null) nack.consumer.pel.delete(pkey);
+    moveNack(nack, pkey, consumer as StreamConsumer);
     nack.deliveryTime = now;
     if (!justid) nack.deliveryCount = u64Inc(nack.deliveryCount);
-    if (nack.consumer !== cons) {
-      cons.pel.set(pkey, nack);
-      nack.consumer = cons;
-    }
     claimed.push(id);
     count--;
     propagateXclaim(c, key, g, groupName, formatId(id), nack);

@@ -14,10 +14,11 @@ import * as E from '../protocol/errors.js';
 import { cstr } from '../protocol/errors.js';
 import type { Stream } from '../ds/stream-store.js';
 import { ID_MAX, ID_ZERO, idFromKey } from '../ds/stream-id.js';
-import { ENTRIES_READ_INVALID, type StreamNack } from '../ds/stream-groups.js';
+import { ENTRIES_READ_INVALID, type ConsumerGroup, type StreamNack } from '../ds/stream-groups.js';
+import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { lookupRead, replyHelp } from './lookup.js';
 import { OBJ_STREAM } from '../keyspace/object.js';
-import { RWR_RAWENTRIES, replyGroupLag, replyRange, replyStreamId } from './streams-common.js';
+import { RWR_RAWENTRIES, lookupGroup, replyGroupLag, replyRange, replyStreamId, streamNow } from './streams-common.js';
 
 /** lookupKeyReadOrReply(nokeyerr) + checkType. */
 function infoStream(c: Ctx, key: string): Stream | null {
@@ -93,13 +94,7 @@ function xinfoStream(c: Ctx, argv: string[]): void {
     r.map(7);
     r.bulk('name');
     r.bulk(name);
-    r.bulk('last-delivered-id');
-    replyStreamId(r, g.lastId);
-    r.bulk('entries-read');
-    if (g.entriesRead !== ENTRIES_READ_INVALID) r.integer(g.entriesRead);
-    else r.nullBulk();
-    r.bulk('lag');
-    replyGroupLag(r, s, g);
+    replyGroupPosition(r, s, g);
     r.bulk('pel-count');
     r.integer(g.pel.size);
     r.bulk('pending');
@@ -135,6 +130,17 @@ function xinfoStream(c: Ctx, argv: string[]): void {
   });
 }
 
+/** A group's last-delivered-id, entries-read and lag fields. */
+function replyGroupPosition(r: ReplyWriter, s: Stream, g: ConsumerGroup): void {
+  r.bulk('last-delivered-id');
+  replyStreamId(r, g.lastId);
+  r.bulk('entries-read');
+  if (g.entriesRead !== ENTRIES_READ_INVALID) r.integer(g.entriesRead);
+  else r.nullBulk();
+  r.bulk('lag');
+  replyGroupLag(r, s, g);
+}
+
 /** The first `count` entries of a PEL (0 = all). */
 function firstOf(pel: { forEach(fn: (k: string, v: StreamNack) => boolean | void): void }, count: number): Array<[string, StreamNack]> {
   const out: Array<[string, StreamNack]> = [];
@@ -163,13 +169,7 @@ function xinfoGroups(c: Ctx, argv: string[]): void {
     r.integer(g.consumers.size);
     r.bulk('pending');
     r.integer(g.pel.size);
-    r.bulk('last-delivered-id');
-    replyStreamId(r, g.lastId);
-    r.bulk('entries-read');
-    if (g.entriesRead !== ENTRIES_READ_INVALID) r.integer(g.entriesRead);
-    else r.nullBulk();
-    r.bulk('lag');
-    replyGroupLag(r, s, g);
+    replyGroupPosition(r, s, g);
   });
 }
 
@@ -177,13 +177,13 @@ function xinfoConsumers(c: Ctx, argv: string[]): void {
   const key = argv[2] as string;
   const s = infoStream(c, key);
   if (s === null) return;
-  const g = s.cgroups?.get(argv[3] as string) ?? null;
+  const g = lookupGroup(s, argv[3] as string);
   if (g === null) {
     c.reply.error(`NOGROUP No such consumer group '${cstr(argv[3] as string)}' for key name '${cstr(key)}'`);
     return;
   }
   const r = c.reply;
-  const now = c.now;
+  const now = streamNow(c);
   r.array(g.consumers.size);
   g.consumers.forEach((name, cons) => {
     const idle = now - cons.seenTime;

@@ -19,10 +19,10 @@ import { NOTIFY_STREAM } from '../keyspace/notify.js';
 import type { Stream, TrimStrategy } from '../ds/stream-store.js';
 import { STREAM_LISTPACK_MAX_SIZE } from '../ds/stream-store.js';
 import {
-  ID_MAX, ID_ZERO, compareIds, decrId, formatId, idIsMax, incrId, type StreamId, U64_MAX, u64Inc,
+  ID_ZERO, compareIds, formatId, idIsMax, incrId, type StreamId, U64_MAX, u64Inc,
 } from '../ds/stream-id.js';
 import {
-  ERR_INVALID_ID, createStreamKey, intervalIdArg, parseStreamId, readStream, replyRange, strictIdArg, writeStream,
+  ERR_INVALID_ID, createStreamKey, parseStreamId, rangeEndArg, rangeStartArg, readStream, replyRange, strictIdArg, writeStream,
   streamNow,
 } from './streams-common.js';
 import { commands as readCommands } from './streams-read.js';
@@ -267,28 +267,10 @@ function xaddCommand(c: Ctx, argv: string[]): void {
 function xrangeGeneric(c: Ctx, argv: string[], rev: boolean): void {
   const startArg = (rev ? argv[3] : argv[2]) as string;
   const endArg = (rev ? argv[2] : argv[3]) as string;
-  const st = intervalIdArg(c, startArg, 0);
-  if (st === null) return;
-  let start = st[0];
-  if (st[1]) {
-    const n = incrId(start);
-    if (n === null) {
-      c.reply.error('ERR invalid start ID for the interval');
-      return;
-    }
-    start = n;
-  }
-  const en = intervalIdArg(c, endArg, ID_MAX.seq);
-  if (en === null) return;
-  let end = en[0];
-  if (en[1]) {
-    const p = decrId(end);
-    if (p === null) {
-      c.reply.error('ERR invalid end ID for the interval');
-      return;
-    }
-    end = p;
-  }
+  const start = rangeStartArg(c, startArg);
+  if (start === null) return;
+  const end = rangeEndArg(c, endArg);
+  if (end === null) return;
   let count = -1;
   for (let j = 4; j < argv.length; j++) {
     const additional = argv.length - j - 1;

@@ -65,8 +65,8 @@ export function longArg(c: Ctx, s: string): number | null {
 }
 
 /** getPositiveLongFromObjectOrReply without a message. */
-export function positiveLong(c: Ctx, s: string): number | null {
-  return rangeLong(c, s, 0n, LONG_MAX, 'value is out of range, must be positive');
+export function positiveLong(c: Ctx, s: string, msg = 'value is out of range, must be positive'): number | null {
+  return rangeLong(c, s, 0n, LONG_MAX, msg);
 }
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

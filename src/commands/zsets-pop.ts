@@ -41,7 +41,7 @@ function genericZpop(
   count: number,
   nested: boolean,
   nilWhenEmpty: boolean,
-): { key: string; popped: number; llen: number } | null {
+): { key: string; popped: number } | null {
   const db = c.db;
   let key = '';
   let zobj: RObject | null = null;
@@ -92,7 +92,7 @@ function genericZpop(
     db.delete(key);
     c.notify(NOTIFY_GENERIC, 'del', key, db.id);
   }
-  return { key, popped: rangelen, llen };
+  return { key, popped: rangelen };
 }
 
 function popName(where: number): string {
@@ -135,11 +135,10 @@ function blockingGenericZpop(c: Ctx, keys: string[], where: number, timeoutArgv:
     const o = db.lookupWrite(key);
     if (o === null) continue;
     if (notZset(c, o)) return;
-    const llen = zsetLength(o);
-    if (llen === 0) continue;
-    genericZpop(c, [key], where, true, count, nested, nilWhenEmpty);
+    if (zsetLength(o) === 0) continue;
+    const res = genericZpop(c, [key], where, true, count, nested, nilWhenEmpty);
     if (count === -1) c.rewritePropagation([popName(where), key]);
-    else c.rewritePropagation([popName(where), key, String(count > llen ? llen : count)]);
+    else if (res !== null) c.rewritePropagation([popName(where), key, String(res.popped)]);
     return;
   }
   if (!c.canBlock) {
@@ -193,7 +192,7 @@ function zmpopGeneric(c: Ctx, argv: string[], numkeysIdx: number, block: boolean
     return;
   }
   const res = genericZpop(c, keys, where, true, count, true, true);
-  if (res !== null) c.rewritePropagation([popName(where), res.key, String(count > res.llen ? res.llen : count)]);
+  if (res !== null) c.rewritePropagation([popName(where), res.key, String(res.popped)]);
 }
 
 function zmpopCommand(c: Ctx, argv: string[]): void {

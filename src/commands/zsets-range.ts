@@ -308,10 +308,10 @@ function zrevrangebylexCommand(c: Ctx, argv: string[]): void {
 
 /* ---- counts ------------------------------------------------------------------------------------ */
 
-function zcountCommand(c: Ctx, argv: string[]): void {
-  const r = parseScoreRange(argv[2] as string, argv[3] as string);
+/** ZCOUNT / ZLEXCOUNT: `r` is the parsed range (null after a parse error, replied as `err`). */
+function zcountGeneric<R>(c: Ctx, argv: string[], r: R | null, err: string, count: (zobj: RObject, r: R) => number): void {
   if (r === null) {
-    c.reply.error(ERR_SCORE_RANGE);
+    c.reply.error(err);
     return;
   }
   const zobj = lookupRead(c, c.db, argv[1] as string);
@@ -320,22 +320,15 @@ function zcountCommand(c: Ctx, argv: string[]): void {
     return;
   }
   if (notZset(c, zobj)) return;
-  c.reply.integer(zsetCount(zobj, r));
+  c.reply.integer(count(zobj, r));
+}
+
+function zcountCommand(c: Ctx, argv: string[]): void {
+  zcountGeneric(c, argv, parseScoreRange(argv[2] as string, argv[3] as string), ERR_SCORE_RANGE, zsetCount);
 }
 
 function zlexcountCommand(c: Ctx, argv: string[]): void {
-  const r = parseLexRange(argv[2] as string, argv[3] as string);
-  if (r === null) {
-    c.reply.error(ERR_LEX_RANGE);
-    return;
-  }
-  const zobj = lookupRead(c, c.db, argv[1] as string);
-  if (zobj === null) {
-    c.reply.integer(0);
-    return;
-  }
-  if (notZset(c, zobj)) return;
-  c.reply.integer(zsetLexCount(zobj, r));
+  zcountGeneric(c, argv, parseLexRange(argv[2] as string, argv[3] as string), ERR_LEX_RANGE, zsetLexCount);
 }
 
 /* ---- ZREMRANGEBY* ------------------------------------------------------------------------------ */

@@ -15,7 +15,7 @@ import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
 import { doubleArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
-import { parseCursor } from './scan.js';
+import { parseCursor, parseScanOptions } from './scan.js';
 import * as E from '../protocol/errors.js';
 import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace/notify.js';
 import {
@@ -41,7 +41,7 @@ import {
 } from '../keyspace/types/zset.js';
 import { stringMatch } from '../util/glob.js';
 import { formatDouble17g, parseInt64 } from '../util/numbers.js';
-import { addZsetKey, LONG_MAX, longArg, notZset, rangeLong, replyScore, zsetLimits } from './zsets-common.js';
+import { addZsetKey, LONG_MAX, notZset, rangeLong, replyScore, zsetLimits } from './zsets-common.js';
 import { rangeCommands } from './zsets-range.js';
 import { storeCommands } from './zsets-store.js';
 import { popCommands } from './zsets-pop.js';
@@ -249,28 +249,9 @@ function zscanCommand(c: Ctx, argv: string[]): void {
     return;
   }
   if (notZset(c, zobj)) return;
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; ) {
-    const more = argv.length - i;
-    if (is(argv[i], 'count') && more >= 2) {
-      const n = longArg(c, argv[i + 1] as string);
-      if (n === null) return;
-      if (n < 1) {
-        c.reply.error(E.SYNTAX);
-        return;
-      }
-      count = n;
-      i += 2;
-    } else if (is(argv[i], 'match') && more >= 2) {
-      const p = argv[i + 1] as string;
-      pattern = p === '*' ? null : p;
-      i += 2;
-    } else {
-      c.reply.error(E.SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(c, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   const items: string[] = [];
   // A cursor beyond the safe integers cannot be one we handed out: the dict clamps it.
   const from = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);

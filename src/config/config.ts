@@ -191,6 +191,12 @@ export class Config implements ConfigView {
     }
   }
 
+  /** Every value change goes through here, so getNum's cache can never be stale. */
+  private store(d: DirectiveDef, value: unknown): void {
+    this.values.set(d, value);
+    this.numCache.clear();
+  }
+
   getNum(name: string): number {
     const cached = this.numCache.get(name);
     if (cached !== undefined) return cached;
@@ -307,8 +313,7 @@ export class Config implements ConfigView {
         if ('error' in r) return r;
         next = d.normalize ? d.normalize(r.value) : r.value;
         if (r.value !== old || (d.flags & F.VOLATILE) !== 0) {
-          this.values.set(d, next);
-          this.numCache.clear();
+          this.store(d, next);
           return { changed: true };
         }
         return { changed: false };
@@ -328,14 +333,12 @@ export class Config implements ConfigView {
       case 'special': {
         const r = d.set(args, old, ctx);
         if ('error' in r) return r;
-        this.values.set(d, r.value);
-        this.numCache.clear();
+        this.store(d, r.value);
         return { changed: r.changed };
       }
     }
     if (next !== old) {
-      this.values.set(d, next);
-      this.numCache.clear();
+      this.store(d, next);
       return { changed: true };
     }
     return { changed: (d.flags & F.VOLATILE) !== 0 };

@@ -613,6 +613,36 @@ export class SkipList {
     return 0;
   }
 
+  /**
+   * The walk of the score-range lookups: from the top level down, advance past the nodes below
+   * the range's min (toMax false) or, with toMax, past the nodes within its max; returns the
+   * last node passed (0 = the header). O(log n).
+   */
+  private walkScore(range: ScoreRange, toMax: boolean): number {
+    let h = 0;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let f = this.fwd(h, i);
+      while (f !== 0 && (toMax ? scoreLteMax(this.score.get(f), range) : !scoreGteMin(this.score.get(f), range))) {
+        h = f;
+        f = this.fwd(h, i);
+      }
+    }
+    return h;
+  }
+
+  /** walkScore for a lex range. */
+  private walkLex(range: LexRange, toMax: boolean): number {
+    let h = 0;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let f = this.fwd(h, i);
+      while (f !== 0 && (toMax ? lexLteMax(this.members.get(f), range) : !lexGteMin(this.members.get(f), range))) {
+        h = f;
+        f = this.fwd(h, i);
+      }
+    }
+    return h;
+  }
+
   /** zslIsInRange. */
   isInRange(range: ScoreRange): boolean {
     if (scoreRangeEmpty(range)) return false;
@@ -624,14 +654,7 @@ export class SkipList {
   /** zslFirstInRange: first node in the score range, or 0. */
   firstInRange(range: ScoreRange): number {
     if (!this.isInRange(range)) return 0;
-    let h = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let f = this.fwd(h, i);
-      while (f !== 0 && !scoreGteMin(this.score.get(f), range)) {
-        h = f;
-        f = this.fwd(h, i);
-      }
-    }
+    const h = this.walkScore(range, false);
     const x = this.links.get(h * 3);
     return x !== 0 && scoreLteMax(this.score.get(x), range) ? x : 0;
   }
@@ -639,14 +662,7 @@ export class SkipList {
   /** zslLastInRange: last node in the score range, or 0. */
   lastInRange(range: ScoreRange): number {
     if (!this.isInRange(range)) return 0;
-    let h = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let f = this.fwd(h, i);
-      while (f !== 0 && scoreLteMax(this.score.get(f), range)) {
-        h = f;
-        f = this.fwd(h, i);
-      }
-    }
+    const h = this.walkScore(range, true);
     return h !== 0 && scoreGteMin(this.score.get(h), range) ? h : 0;
   }
 
@@ -661,14 +677,7 @@ export class SkipList {
   /** zslFirstInLexRange. */
   firstInLexRange(range: LexRange): number {
     if (!this.isInLexRange(range)) return 0;
-    let h = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let f = this.fwd(h, i);
-      while (f !== 0 && !lexGteMin(this.members.get(f), range)) {
-        h = f;
-        f = this.fwd(h, i);
-      }
-    }
+    const h = this.walkLex(range, false);
     const x = this.links.get(h * 3);
     return x !== 0 && lexLteMax(this.members.get(x), range) ? x : 0;
   }
@@ -676,14 +685,7 @@ export class SkipList {
   /** zslLastInLexRange. */
   lastInLexRange(range: LexRange): number {
     if (!this.isInLexRange(range)) return 0;
-    let h = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let f = this.fwd(h, i);
-      while (f !== 0 && lexLteMax(this.members.get(f), range)) {
-        h = f;
-        f = this.fwd(h, i);
-      }
-    }
+    const h = this.walkLex(range, true);
     return h !== 0 && lexGteMin(this.members.get(h), range) ? h : 0;
   }
 

@@ -624,7 +624,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
 
   /** KeyspaceHooks: while clients are paused no key is expired, actively or lazily. */
   expiryPaused(): boolean {
-    return this.clientPause.expiryPaused(Date.now());
+    return this.clientPause.expiryPaused();
   }
 
   /** A key's value changed: WATCH and client-side caching hook in here. */
@@ -741,8 +741,8 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     this.ks.setTime(now);
     this.cronLoops++;
     this.stats.sampleOps(now);
-    if (this.activeExpireEnabled && !this.ks.isReplica && !this.expiryPaused()) {
-      // Each slice is a stall of its own: the latency monitor sees it as an expire-cycle event.
+    if (this.activeExpireEnabled && !this.ks.isReplica) {
+      // Each slice (skipped while clients are paused) is a stall of its own: the latency monitor sees it as an expire-cycle event.
       const slice = (fn: () => void): void => {
         if (this.expiryPaused()) return;
         const t0 = performance.now();

@@ -51,6 +51,22 @@ const SUBSCRIBED_CONTEXT = new Set([
   'ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset',
 ]);
 
+/**
+ * Run `write` on the client's writer as a push: in the client's protocol and not silenced
+ * by CLIENT REPLY OFF/SKIP (the writer's own settings are restored afterwards). Shared with
+ * client tracking's invalidation messages.
+ */
+export function writePush(c: Client, write: (w: ReplyWriter) => void): void {
+  const w = c.writer;
+  const suppressed = w.suppressed;
+  const resp = w.resp;
+  w.suppressed = false;
+  w.resp = c.resp;
+  write(w);
+  w.suppressed = suppressed;
+  w.resp = resp;
+}
+
 /** The RESP2 pub/sub context gate: may `cmd` run while the client is subscribed? */
 export function allowedWhileSubscribed(cmd: Command): boolean {
   return cmd.parent === null && SUBSCRIBED_CONTEXT.has(cmd.spec.name);
@@ -68,21 +84,10 @@ export class PubSub {
 
   /* ---- push replies ---------------------------------------------------------------------- */
 
-  /**
-   * Run `write` on the client's writer as a push: in the client's protocol and not silenced
-   * by CLIENT REPLY OFF/SKIP.
-   */
   private push(c: Client, write: (w: ReplyWriter) => void): void {
     // A client about to be closed (QUIT, CLIENT KILL, output limits) gets nothing more.
     if (c.closed || c.closeAfter || c.killed) return;
-    const w = c.writer;
-    const suppressed = w.suppressed;
-    const resp = w.resp;
-    w.suppressed = false;
-    w.resp = c.resp;
-    write(w);
-    w.suppressed = suppressed;
-    w.resp = resp;
+    writePush(c, write);
     this.host.schedule(c);
   }
 

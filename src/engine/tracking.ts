@@ -32,6 +32,7 @@ import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Client } from './client.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { commandKeys } from '../commands/command-info.js';
+import { writePush } from './pubsub.js';
 
 export const TRACKING_BCAST = 1 << 0;
 export const TRACKING_OPTIN = 1 << 1;
@@ -469,14 +470,7 @@ export class Tracking {
 
   private push(c: Client, write: (w: ReplyWriter) => void): void {
     if (c.closed) return;
-    const w = c.writer;
-    const suppressed = w.suppressed;
-    const resp = w.resp;
-    w.suppressed = false;
-    w.resp = c.resp;
-    write(w);
-    w.suppressed = suppressed;
-    w.resp = resp;
+    writePush(c, write);
     this.host.schedule(c);
   }
 }

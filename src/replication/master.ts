@@ -88,7 +88,8 @@ interface Waiter {
   timer: NodeJS.Timeout | null;
 }
 
-function nowSec(): number {
+/** The unix time in seconds (the replication timers' clock, here and on the replica side). */
+export function nowSec(): number {
   return Math.floor(Date.now() / 1000);
 }
 

@@ -23,17 +23,13 @@ import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { Config } from '../config/config.js';
 import type { LogLevel } from '../util/log.js';
-import { respCommand } from './master.js';
+import { nowSec, respCommand } from './master.js';
 
 const EMPTY = Buffer.alloc(0);
 const EOF_MARK_LEN = 40;
 
 /** The reply (or payload part) the attempt waits for. */
 type Step = 'pong' | 'auth' | 'port' | 'ip' | 'capa' | 'psync' | 'bulkhdr' | 'bulk' | 'done';
-
-export function nowSec(): number {
-  return Math.floor(Date.now() / 1000);
-}
 
 export interface SyncHost {
   readonly config: Config;

@@ -39,6 +39,7 @@
 
 import type { Socket } from 'node:net';
 import type { ClientView } from '../commands/context.js';
+import { quoteArg } from '../config/text.js';
 import { UNRESTRICTED_SUBJECT } from '../engine/acl-hooks.js';
 import { Client } from '../engine/client.js';
 import type { Engine } from '../engine/engine.js';
@@ -49,8 +50,8 @@ import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { RdbReader } from '../persistence/rdb/rdb-reader.js';
 import { string2ll } from '../util/numbers.js';
 import type { ReplicationMaster } from './master.js';
-import { respCommand } from './master.js';
-import { SyncAttempt, nowSec, type SyncHost } from './replica-sync.js';
+import { nowSec, respCommand } from './master.js';
+import { SyncAttempt, type SyncHost } from './replica-sync.js';
 
 export type ReplState = 'none' | 'connect' | 'connecting' | 'handshake' | 'transfer' | 'connected';
 
@@ -77,11 +78,6 @@ export class MasterClient extends Client {
     super.onClose();
     this.link.masterClosed(this);
   }
-}
-
-/** A redis.conf argument in double quotes. */
-function quoteConf(s: string): string {
-  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
 }
 
 /** The `repl-stream-db` aux field of an RDB payload (0 when absent). */
@@ -249,7 +245,7 @@ export class ReplicationReplica {
     // A former master can continue its own history with the new master (cached master using
     // myself); a replica switching masters continues the history it has.
     if (wasMaster) this.canPsync = true;
-    this.syncConfig(`${quoteConf(host)} ${port}`);
+    this.syncConfig(`${quoteArg(host)} ${port}`);
     this.mode = 'connect';
     this.e.log('notice', `Connecting to MASTER ${host}:${port}`);
     this.connect();

@@ -108,6 +108,27 @@ function numkeysOf(s: string): number | null {
   return big === null ? null : big > 0n ? Infinity : -Infinity;
 }
 
+/**
+ * EVAL/FCALL's numkeys (argv[2]) checked against the argument count; on failure replies the
+ * error (`notInteger` when it does not parse) and returns null.
+ */
+function checkedNumkeys(w: ReplyWriter, argv: string[], notInteger: string): number | null {
+  const numkeys = numkeysOf(argv[2] as string);
+  if (numkeys === null) {
+    w.error(notInteger);
+    return null;
+  }
+  if (numkeys > argv.length - 3) {
+    w.error("ERR Number of keys can't be greater than number of args");
+    return null;
+  }
+  if (numkeys < 0) {
+    w.error("ERR Number of keys can't be negative");
+    return null;
+  }
+  return numkeys;
+}
+
 /** An error text as a reply: "-CODE msg" as is, else with the ERR code. */
 function replyError(w: ReplyWriter, text: string): void {
   w.error(text.startsWith('-') ? text.slice(1) : `ERR ${text}`);
@@ -244,19 +265,8 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
       w.error(NOSCRIPT);
       return;
     }
-    const numkeys = numkeysOf(argv[2] as string);
-    if (numkeys === null) {
-      w.error('ERR value is not an integer or out of range');
-      return;
-    }
-    if (numkeys > argv.length - 3) {
-      w.error("ERR Number of keys can't be greater than number of args");
-      return;
-    }
-    if (numkeys < 0) {
-      w.error("ERR Number of keys can't be negative");
-      return;
-    }
+    const numkeys = checkedNumkeys(w, argv, 'ERR value is not an integer or out of range');
+    if (numkeys === null) return;
     const sha = evalsha ? body.toLowerCase() : this.shaOf(body);
     let script = this.scripts.get(sha);
     if (script === undefined) {
@@ -287,19 +297,8 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
       w.error('ERR Function not found');
       return;
     }
-    const numkeys = numkeysOf(argv[2] as string);
-    if (numkeys === null) {
-      w.error('ERR Bad number of keys provided');
-      return;
-    }
-    if (numkeys > argv.length - 3) {
-      w.error("ERR Number of keys can't be greater than number of args");
-      return;
-    }
-    if (numkeys < 0) {
-      w.error("ERR Number of keys can't be negative");
-      return;
-    }
+    const numkeys = checkedNumkeys(w, argv, 'ERR Bad number of keys provided');
+    if (numkeys === null) return;
     this.start(ctx, this.fnVm, fn.ref, fn.name, false, fn.flags, ro, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys),
       argv);
   }

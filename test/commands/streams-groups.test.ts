@@ -8,27 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
-import { FakeServer } from '../helpers/fake-ctx.js';
-
-class StreamHarness {
-  readonly fake = new FakeServer();
-  constructor() {
-    this.fake.config.set('stream-node-max-bytes', '4096');
-    this.fake.config.set('stream-node-max-entries', '100');
-  }
-  run(...argv: string[]) {
-    const reply = this.fake.run(...argv);
-    const e = this.fake.effects;
-    return {
-      reply,
-      events: e.events.map((ev) => ev.split(':')[1]),
-      dirty: e.dirty,
-      prop: e.propagateAs,
-      also: e.propagated.map((p) => p.argv),
-      modified: e.modified.length,
-    };
-  }
-}
+import { StreamHarness } from '../helpers/stream-harness.js';
 
 describe('stream groups: handler effects', () => {
   let h: StreamHarness;

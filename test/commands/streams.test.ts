@@ -7,32 +7,12 @@
 // 3. Raw RESP bytes where null replies differ between protocols.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { FakeServer } from '../helpers/fake-ctx.js';
+import { StreamHarness } from '../helpers/stream-harness.js';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { RawClient } from '../helpers/resp.js';
 import { CALL_FROM_MASTER, CALL_FROM_MULTI } from '../../src/commands/context.js';
 
 /* ---- handler effects ---------------------------------------------------------------------- */
-
-class StreamHarness {
-  readonly fake = new FakeServer();
-  constructor() {
-    this.fake.config.set('stream-node-max-bytes', '4096');
-    this.fake.config.set('stream-node-max-entries', '100');
-  }
-  run(...argv: string[]) {
-    const reply = this.fake.run(...argv);
-    const e = this.fake.effects;
-    return {
-      reply,
-      events: e.events.map((ev) => ev.split(':')[1]),
-      dirty: e.dirty,
-      prop: e.propagateAs,
-      also: e.propagated.map((p) => p.argv),
-      modified: e.modified.length,
-    };
-  }
-}
 
 describe('streams: handler effects', () => {
   let h: StreamHarness;

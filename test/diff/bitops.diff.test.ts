@@ -2,11 +2,10 @@
 // BITOP, BITFIELD, BITFIELD_RO, mixed with string writes) on nodis and on the real
 // redis-server; every reply must be byte-identical, in RESP2 and RESP3, and the values must
 // end up identical.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
 import { pick, rng } from '../helpers/random.js';
+import { diffServers, runRandomDiff, type Gen } from '../helpers/diff.js';
 
 type R = () => number;
 const int = (r: R, lo: number, hi: number): string => String(lo + Math.floor(r() * (hi - lo + 1)));
@@ -56,7 +55,6 @@ function bitfieldArgs(r: R, readonlyOnly: boolean): string[] {
   return out;
 }
 
-type Gen = (r: R) => string[];
 
 const GENS: Gen[] = [
   (r) => ['SET', key(r), pick(r, VALUES)],
@@ -85,59 +83,32 @@ const GENS: Gen[] = [
 ];
 
 describe('differential: bitmaps vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
-  for (const proto of ['2', '3']) {
+  for (const proto of ['2', '3'] as const) {
     it(`800 random sequences agree byte for byte (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
-      try {
-        await a.call('HELLO', proto);
-        await b.call('HELLO', proto);
-        let compared = 0;
-        let errors = 0;
-        for (let seq = 0; seq < 800; seq++) {
-          const r = rng(seq * 104729 + Number(proto));
-          for (const c of [a, b]) {
-            await c.call('FLUSHALL');
-            await c.call('SADD', 'wrong', 'member');
-            await c.call('SET', 'int', '12345');
-          }
-          const len = 10 + Math.floor(r() * 40);
-          for (let i = 0; i < len; i++) {
-            const argv = (pick(r, GENS) as Gen)(r);
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            expect(x, `seq ${seq} step ${i}: ${JSON.stringify(argv)}`).toBe(y);
-            if (x.startsWith('-')) errors++;
-            compared++;
-          }
-          for (const k of KEYS) {
-            const [x, y] = await Promise.all([a.call('GET', k), b.call('GET', k)]);
-            expect(x, `seq ${seq} final ${JSON.stringify(k)}`).toBe(y);
-          }
-        }
-        expect(compared).toBeGreaterThan(16000);
-        expect(errors).toBeGreaterThan(400);
-        expect(errors).toBeLessThan(compared / 2);
-      } finally {
-        a.close();
-        b.close();
-      }
+      let errors = 0;
+      const compared = await runRandomDiff(servers, proto, {
+        sequences: 800,
+        seed: (seq, p) => seq * 104729 + p,
+        begin: () => ({ reset: [['FLUSHALL'], ['SADD', 'wrong', 'member'], ['SET', 'int', '12345']] }),
+        length: (r) => 10 + Math.floor(r() * 40),
+        gens: GENS,
+        check: ({ x, y, context }) => {
+          expect(x, context).toBe(y);
+          if (x.startsWith('-')) errors++;
+        },
+        final: KEYS.map((k) => ['GET', k]),
+      });
+      expect(compared).toBeGreaterThan(16000);
+      expect(errors).toBeGreaterThan(400);
+      expect(errors).toBeLessThan(compared / 2);
     }, 180_000);
   }
 
   it('BITFIELD arithmetic at every width agrees (overflow modes, extreme values)', async () => {
-    const a = await RawClient.connect(nodis.port);
-    const b = await RawClient.connect(redis.port);
+    const a = await RawClient.connect(servers.nodis.port);
+    const b = await RawClient.connect(servers.redis.port);
     try {
       const r = rng(77);
       const edge = ['0', '1', '-1', '127', '128', '-128', '-129', '255', '256', ...BIG];

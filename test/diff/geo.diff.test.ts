@@ -8,11 +8,9 @@
 // coincide: equal distances then check the tie order of Redis's sorts (stable qsort for full
 // results, pqsort with COUNT). Stored distances (STOREDIST) are compared to 14 significant
 // digits (see normalize).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
-import { RawClient } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { pick, rng } from '../helpers/random.js';
+import { describe, expect, it } from 'vitest';
+import { pick } from '../helpers/random.js';
+import { diffServers, runRandomDiff, type Gen } from '../helpers/diff.js';
 
 type R = () => number;
 
@@ -99,7 +97,6 @@ function radius(r: R): string[] {
   return [size(r, u), u];
 }
 
-type Gen = (r: R) => string[];
 const GEOADD: Gen = (r) => {
     const out = ['GEOADD', pick(r, ['g1', 'g1', 'g2'])];
     if (r() < 0.2) out.push(...pick(r, [['NX'], ['XX'], ['CH'], ['NX', 'CH'], ['XX', 'CH'], ['NX', 'XX']]));
@@ -140,57 +137,34 @@ function normalize(argv: string[], reply: string): string {
 }
 
 describe('differential: geo vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
-  for (const proto of ['2', '3']) {
+  for (const proto of ['2', '3'] as const) {
     it(`150 random sequences agree byte for byte (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
-      try {
-        expect(await a.call('HELLO', proto)).toBeTypeOf('string');
-        await b.call('HELLO', proto);
-        let compared = 0;
-        let nonEmpty = 0;
-        for (let seq = 0; seq < 150; seq++) {
-          const r = rng(seq * 7919 + Number(proto) * 31);
+      let nonEmpty = 0;
+      const compared = await runRandomDiff(servers, proto, {
+        sequences: 150,
+        seed: (seq, p) => seq * 7919 + p * 31,
+        begin: (r) => {
           const entries = pick(r, ['0', '128']);
           home = pick(r, CENTERS);
-          for (const c of [a, b]) {
-            await c.call('FLUSHALL');
-            await c.call('CONFIG', 'SET', 'zset-max-listpack-entries', entries);
-          }
           // Seed the index with a cluster of points around home.
           const seed = ['GEOADD', 'g1'];
           for (let i = 0; i < 30; i++) seed.push(...coord(r), `m${i}`);
-          const [sa, sb] = await Promise.all([a.call(...seed), b.call(...seed)]);
-          expect(sa).toBe(sb);
-          const len = 20 + Math.floor(r() * 40);
-          for (let i = 0; i < len; i++) {
-            const argv = (pick(r, GENS) as Gen)(r);
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            expect(normalize(argv, x), `seq ${seq} step ${i}: ${JSON.stringify(argv)}`).toBe(normalize(argv, y));
-            if (argv[0]!.startsWith('GEOSEARCH') || argv[0]!.startsWith('GEORADIUS')) {
-              if (/^\*[1-9]|^:[1-9]/.test(y)) nonEmpty++;
-            }
-            compared++;
+          return { reset: [['FLUSHALL'], ['CONFIG', 'SET', 'zset-max-listpack-entries', entries]], setup: [seed] };
+        },
+        length: (r) => 20 + Math.floor(r() * 40),
+        gens: GENS,
+        check: ({ argv, x, y, context }) => {
+          expect(normalize(argv, x), context).toBe(normalize(argv, y));
+          if (argv[0]!.startsWith('GEOSEARCH') || argv[0]!.startsWith('GEORADIUS')) {
+            if (/^\*[1-9]|^:[1-9]/.test(y)) nonEmpty++;
           }
-        }
-        expect(compared).toBeGreaterThan(4000);
-        expect(nonEmpty).toBeGreaterThan(250);
-      } finally {
-        for (const c of [a, b]) await c.call('CONFIG', 'SET', 'zset-max-listpack-entries', '128');
-        a.close();
-        b.close();
-      }
+        },
+        restore: [['CONFIG', 'SET', 'zset-max-listpack-entries', '128']],
+      });
+      expect(compared).toBeGreaterThan(4000);
+      expect(nonEmpty).toBeGreaterThan(250);
     }, 240_000);
   }
 });

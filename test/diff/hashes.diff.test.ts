@@ -8,11 +8,10 @@
 // for the key, HGETALL / HKEYS / HVALS / HSCAN / whole-hash HRANDFIELD replies are compared
 // after sorting their elements. HRANDFIELD is only generated where its reply is deterministic
 // (errors, count 0, count >= size, missing keys).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
-import { RawClient, replyEnd } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { pick, rng } from '../helpers/random.js';
+import { describe, expect, it } from 'vitest';
+import { replyEnd } from '../helpers/resp.js';
+import { pick } from '../helpers/random.js';
+import { diffServers, runRandomDiff, type Gen } from '../helpers/diff.js';
 
 const KEYS = ['h0', 'h1', 'h2', '{t}a', 'bin\x00\xff'];
 const FIELDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'n', 'x', '', '1', '-1', '123', 'field:long:name', '\x00\xfe', 'f'.repeat(70)];
@@ -25,7 +24,6 @@ const INCRS = ['1', '-1', '0', '100', '9223372036854775807', '-92233720368547758
 const FINCRS = ['0.1', '-1.1', '1e3', '3', 'inf', '-inf', 'nan', 'x', '1.5e-5', '10.5', '1.7e308', '-0', '0x1p3', '5e-4950', '1e5000'];
 const PATTERNS = ['*', 'a*', '?', '[a-c]', '*long*', 'nomatch', '\\*', '1*'];
 
-type Gen = (r: () => number) => string[];
 const key = (r: () => number): string => pick(r, KEYS);
 const fld = (r: () => number): string => pick(r, FIELDS);
 const val = (r: () => number): string => pick(r, VALUES);
@@ -113,63 +111,46 @@ function unordered(argv: string[], raw: string, resp: string): string {
 const ORDERED = new Set(['HGETALL', 'HKEYS', 'HVALS', 'HSCAN', 'HRANDFIELD']);
 
 describe('differential: hashes vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
-  for (const proto of ['2', '3']) {
+  for (const proto of ['2', '3'] as const) {
     it(`250 random sequences agree byte for byte (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
       let conversions = 0;
-      try {
-        expect(await a.call('HELLO', proto)).toBeTypeOf('string');
-        await b.call('HELLO', proto);
-        let compared = 0;
-        for (let seq = 0; seq < 250; seq++) {
-          const r = rng(seq * 104729 + Number(proto));
+      let history: string[] = [];
+      const compared = await runRandomDiff(servers, proto, {
+        sequences: 250,
+        seed: (seq, p) => seq * 104729 + p,
+        begin: (r) => {
           const entries = pick(r, ['2', '4', '8', '128']);
           const value = pick(r, ['4', '16', '64']);
-          for (const c of [a, b]) {
-            await c.call('SELECT', '9');
-            await c.call('FLUSHALL');
-            await c.call('CONFIG', 'SET', 'hash-max-listpack-entries', entries, 'hash-max-listpack-value', value);
-          }
-          const len = 20 + Math.floor(r() * 40);
-          const history: string[] = [`CONFIG SET entries ${entries} value ${value}`];
-          for (let i = 0; i < len; i++) {
-            const argv = (pick(r, GENS) as Gen)(r);
-            history.push(JSON.stringify(argv));
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            const context = `seq ${seq} step ${i}: ${JSON.stringify(argv)}`;
-            if (x !== y && ORDERED.has((argv[0] ?? '').toUpperCase()) && argv[1] !== undefined) {
-              const [ea, eb] = await Promise.all([a.call('OBJECT', 'ENCODING', argv[1]), b.call('OBJECT', 'ENCODING', argv[1])]);
-              expect(ea, `${context} (encoding)`).toBe(eb);
-              if (ea.includes('hashtable')) {
-                if ((argv[0] ?? '').toUpperCase() === 'HSCAN') {
-                  // Cursors are implementation details: compare one whole-hash call instead.
-                  const full = [...argv.filter((_, j) => j < 3 || !(/^count$/i.test(argv[j - 1] ?? '') || /^count$/i.test(argv[j] ?? ''))), 'COUNT', '1000'];
-                  const [fx, fy] = await Promise.all([a.call(...full), b.call(...full)]);
-                  expect(unordered(full, fx, proto), `${context} as ${JSON.stringify(full)}`).toBe(unordered(full, fy, proto));
-                  compared++;
-                  continue;
-                }
-                expect(unordered(argv, x, proto), context).toBe(unordered(argv, y, proto));
-                compared++;
-                continue;
+          history = [`CONFIG SET entries ${entries} value ${value}`];
+          return {
+            reset: [['SELECT', '9'], ['FLUSHALL'], ['CONFIG', 'SET', 'hash-max-listpack-entries', entries, 'hash-max-listpack-value', value]],
+          };
+        },
+        length: (r) => 20 + Math.floor(r() * 40),
+        gens: GENS,
+        check: async ({ argv, x, y, context, a, b }) => {
+          history.push(JSON.stringify(argv));
+          if (x !== y && ORDERED.has((argv[0] ?? '').toUpperCase()) && argv[1] !== undefined) {
+            const [ea, eb] = await Promise.all([a.call('OBJECT', 'ENCODING', argv[1]), b.call('OBJECT', 'ENCODING', argv[1])]);
+            expect(ea, `${context} (encoding)`).toBe(eb);
+            if (ea.includes('hashtable')) {
+              if ((argv[0] ?? '').toUpperCase() === 'HSCAN') {
+                // Cursors are implementation details: compare one whole-hash call instead.
+                const full = [...argv.filter((_, j) => j < 3 || !(/^count$/i.test(argv[j - 1] ?? '') || /^count$/i.test(argv[j] ?? ''))), 'COUNT', '1000'];
+                const [fx, fy] = await Promise.all([a.call(...full), b.call(...full)]);
+                expect(unordered(full, fx, proto), `${context} as ${JSON.stringify(full)}`).toBe(unordered(full, fy, proto));
+                return;
               }
+              expect(unordered(argv, x, proto), context).toBe(unordered(argv, y, proto));
+              return;
             }
-            expect(x, context).toBe(y);
-            compared++;
           }
-          // The whole dataset and every encoding must agree too.
+          expect(x, context).toBe(y);
+        },
+        // The whole dataset and every encoding must agree too.
+        end: async (a, b, seq) => {
           for (const k of KEYS) {
             const [ea, eb] = await Promise.all([a.call('OBJECT', 'ENCODING', k), b.call('OBJECT', 'ENCODING', k)]);
             if (ea !== eb) expect(ea, `seq ${seq} final encoding ${JSON.stringify(k)} after\n${history.join('\n')}`).toBe(eb);
@@ -177,14 +158,11 @@ describe('differential: hashes vs real redis-server', () => {
             const [x, y] = await Promise.all([a.call('HGETALL', k), b.call('HGETALL', k)]);
             expect(unordered(['HGETALL'], x, proto), `seq ${seq} final ${JSON.stringify(k)}`).toBe(unordered(['HGETALL'], y, proto));
           }
-        }
-        expect(compared).toBeGreaterThan(8000);
-        expect(conversions).toBeGreaterThan(50);
-      } finally {
-        for (const c of [a, b]) await c.call('CONFIG', 'SET', 'hash-max-listpack-entries', '512', 'hash-max-listpack-value', '64');
-        a.close();
-        b.close();
-      }
+        },
+        restore: [['CONFIG', 'SET', 'hash-max-listpack-entries', '512', 'hash-max-listpack-value', '64']],
+      });
+      expect(compared).toBeGreaterThan(8000);
+      expect(conversions).toBeGreaterThan(50);
     }, 180_000);
   }
 });

@@ -4,11 +4,10 @@
 // at random, so node splits, merges, plain nodes and compressed nodes are all exercised behind
 // the same replies. A second part runs scripted blocking scenarios (FIFO service, BLMOVE
 // chains, BLMPOP counts, timeouts, WRONGTYPE while blocked) on both servers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { pick, rng } from '../helpers/random.js';
+import { pick } from '../helpers/random.js';
+import { blockingScenarios, diffServers, runRandomDiff, type Gen, type Scenario } from '../helpers/diff.js';
 
 const KEYS = ['l0', 'l1', 'l2', '{t}a', 'str', 'bin\x00\xff'];
 const ELEMENTS = [
@@ -16,7 +15,6 @@ const ELEMENTS = [
   'hello', '\x00\xff\x80', 'x'.repeat(100), 'y'.repeat(300), 'z'.repeat(9000),
 ];
 
-type Gen = (r: () => number) => string[];
 const key = (r: () => number): string => pick(r, KEYS);
 const ele = (r: () => number): string => (r() < 0.5 ? String(Math.floor(r() * 20)) : pick(r, ELEMENTS));
 const eles = (r: () => number, max: number): string[] => Array.from({ length: 1 + Math.floor(r() * max) }, () => ele(r));
@@ -84,87 +82,30 @@ const GENS: Gen[] = [
   (r) => [pick(r, ['LPUSH', 'LPOP', 'LRANGE', 'LINSERT', 'LMOVE', 'BLPOP', 'LMPOP', 'LPOS', 'LSET'])],
 ];
 
-function resetConfig(c: RawClient): Promise<unknown> {
-  return Promise.all([
-    c.call('CONFIG', 'SET', 'list-max-listpack-size', '-2'),
-    c.call('CONFIG', 'SET', 'list-compress-depth', '0'),
-  ]);
-}
+const RESET_CONFIG = [
+  ['CONFIG', 'SET', 'list-max-listpack-size', '-2'],
+  ['CONFIG', 'SET', 'list-compress-depth', '0'],
+];
 
 describe('differential: lists vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
-  for (const proto of ['2', '3']) {
+  for (const proto of ['2', '3'] as const) {
     it(`150 random sequences agree (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
-      try {
-        await a.call('HELLO', proto);
-        await b.call('HELLO', proto);
-        let compared = 0;
-        for (let seq = 0; seq < 150; seq++) {
-          const r = rng(seq * 7919 + Number(proto));
-          for (const c of [a, b]) {
-            await c.call('SELECT', '9');
-            await c.call('FLUSHALL');
-            await resetConfig(c);
-          }
-          const len = 10 + Math.floor(r() * 50);
-          for (let i = 0; i < len; i++) {
-            const argv = (pick(r, GENS) as Gen)(r);
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            expect(x, `seq ${seq} step ${i}: ${JSON.stringify(argv).slice(0, 300)}`).toBe(y);
-            compared++;
-          }
-          for (const k of KEYS) {
-            for (const argv of [['LRANGE', k, '0', '-1'], ['OBJECT', 'ENCODING', k]]) {
-              const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-              expect(x, `seq ${seq} final ${JSON.stringify(argv)}`).toBe(y);
-            }
-          }
-        }
-        expect(compared).toBeGreaterThan(4000);
-      } finally {
-        for (const c of [a, b]) await resetConfig(c);
-        a.close();
-        b.close();
-      }
+      const compared = await runRandomDiff(servers, proto, {
+        sequences: 150,
+        seed: (seq, p) => seq * 7919 + p,
+        begin: () => ({ reset: [['SELECT', '9'], ['FLUSHALL'], ...RESET_CONFIG] }),
+        length: (r) => 10 + Math.floor(r() * 50),
+        gens: GENS,
+        final: KEYS.flatMap((k) => [['LRANGE', k, '0', '-1'], ['OBJECT', 'ENCODING', k]]),
+        restore: RESET_CONFIG,
+      });
+      expect(compared).toBeGreaterThan(4000);
     }, 240_000);
   }
 
   /* ---- blocking scenarios ------------------------------------------------------------------ */
-
-  /** Runs `scenario` against one server; returns every reply observed, in a fixed order. */
-  type Scenario = (main: RawClient, clients: RawClient[], blocked: (n: number) => Promise<void>) => Promise<string[]>;
-
-  async function runOn(port: number, nclients: number, scenario: Scenario): Promise<string[]> {
-    const main = await RawClient.connect(port);
-    const clients = await Promise.all(Array.from({ length: nclients }, () => RawClient.connect(port)));
-    const blocked = async (n: number): Promise<void> => {
-      for (let i = 0; i < 400; i++) {
-        const info = await main.call('INFO', 'clients');
-        if (new RegExp(`blocked_clients:${n}\\r`).test(info)) return;
-        await new Promise((res) => setTimeout(res, 5));
-      }
-      throw new Error(`never reached ${n} blocked clients`);
-    };
-    try {
-      await main.call('FLUSHALL');
-      return await scenario(main, clients, blocked);
-    } finally {
-      main.close();
-      for (const c of clients) c.close();
-    }
-  }
 
   const scenarios: Record<string, [number, Scenario]> = {
     'FIFO service of BLPOP/BRPOP/BLMPOP': [4, async (m, cs, blocked) => {
@@ -219,11 +160,5 @@ describe('differential: lists vs real redis-server', () => {
     }],
   };
 
-  for (const [name, [n, scenario]] of Object.entries(scenarios)) {
-    it(`blocking: ${name}`, async () => {
-      const x = await runOn(nodis.port, n, scenario);
-      const y = await runOn(redis.port, n, scenario);
-      expect(x).toEqual(y);
-    }, 20_000);
-  }
+  blockingScenarios(servers, scenarios);
 });

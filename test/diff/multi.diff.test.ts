@@ -4,16 +4,14 @@
 // mix covers queueing errors (unknown command, arity, no-multi), run-time errors inside EXEC,
 // nested MULTI, WATCH inside MULTI, SELECT inside transactions, writes by the other client,
 // FLUSHDB / FLUSHALL / SWAPDB while watching and the pub/sub context a transaction may enter.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
 import { pick, rng } from '../helpers/random.js';
+import { diffServers, type Gen } from '../helpers/diff.js';
 
 const KEYS = ['k0', 'k1', 'k2', 'n', 'bin\x00\xff'];
 const key = (r: () => number): string => pick(r, KEYS);
 
-type Gen = (r: () => number) => string[];
 
 /** Commands of the transacting client (A). */
 const A_GENS: Gen[] = [
@@ -57,16 +55,7 @@ const B_GENS: Gen[] = [
 ];
 
 describe('differential: transactions vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
   for (const proto of ['2', '3']) {
     it(`200 random two-client sequences agree byte for byte (RESP${proto})`, async () => {
@@ -76,8 +65,8 @@ describe('differential: transactions vs real redis-server', () => {
         const r = rng(seq * 104729 + Number(proto));
         // Fresh connections per sequence: a sequence may end inside MULTI or WATCH.
         const [na, ra, nb, rb] = await Promise.all([
-          RawClient.connect(nodis.port), RawClient.connect(redis.port),
-          RawClient.connect(nodis.port), RawClient.connect(redis.port),
+          RawClient.connect(servers.nodis.port), RawClient.connect(servers.redis.port),
+          RawClient.connect(servers.nodis.port), RawClient.connect(servers.redis.port),
         ]);
         try {
           for (const c of [na, ra, nb, rb]) {

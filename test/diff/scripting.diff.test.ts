@@ -5,10 +5,9 @@
 // redis.setresp(3)), the sandbox and error texts. Left out: replies that depend on the order of
 // a Lua table's hash part (pairs() order differs between fengari and Lua 5.1: maps and sets of
 // more than one element), and 5.3-only syntax (//, bitwise operators, goto) which nodis accepts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { diffServers } from '../helpers/diff.js';
 
 /** [script, numkeys, ...keys/args] */
 type Case = [string, ...string[]];
@@ -187,21 +186,12 @@ const FUNCTION_CASES: string[][] = [
 ];
 
 describe('differential: scripting vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning', 'enable-debug-command': 'yes' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers({ 'enable-debug-command': 'yes' });
 
   for (const proto of ['2', '3']) {
     it(`${CASES.length} scripts agree byte for byte (RESP${proto})`, { timeout: 120000 }, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
+      const a = await RawClient.connect(servers.nodis.port);
+      const b = await RawClient.connect(servers.redis.port);
       try {
         for (const c of [a, b]) {
           await c.call('HELLO', proto);
@@ -228,8 +218,8 @@ describe('differential: scripting vs real redis-server', () => {
     });
 
     it(`FUNCTION, FCALL and SCRIPT commands agree (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
+      const a = await RawClient.connect(servers.nodis.port);
+      const b = await RawClient.connect(servers.redis.port);
       try {
         for (const c of [a, b]) {
           await c.call('HELLO', proto);

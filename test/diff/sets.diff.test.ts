@@ -5,11 +5,10 @@
 // Random picks (SPOP / SRANDMEMBER smaller than the set) are left out; OBJECT ENCODING is in the
 // mix, so conversions (intset -> hashtable, set-max-intset-entries, SDIFF's algorithm choice,
 // SPOP's rebuild) must agree too.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
-import { RawClient, replyEnd } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { pick, rng } from '../helpers/random.js';
+import { describe, expect, it } from 'vitest';
+import { replyEnd } from '../helpers/resp.js';
+import { pick } from '../helpers/random.js';
+import { diffServers, runRandomDiff, type Gen } from '../helpers/diff.js';
 
 const KEYS = ['s0', 's1', 's2', 's3', '{t}a', 'str', 'bin\x00\xff'];
 const MEMBERS = [
@@ -19,7 +18,6 @@ const MEMBERS = [
   'x'.repeat(70),
 ];
 
-type Gen = (r: () => number) => string[];
 const key = (r: () => number): string => pick(r, KEYS);
 const mem = (r: () => number): string => (r() < 0.5 ? String(Math.floor(r() * 40)) : pick(r, MEMBERS));
 const mems = (r: () => number, max: number): string[] => Array.from({ length: 1 + Math.floor(r() * max) }, () => mem(r));
@@ -92,52 +90,21 @@ function normalize(argv: string[], reply: string): string {
 }
 
 describe('differential: sets vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
-  for (const proto of ['2', '3']) {
+  for (const proto of ['2', '3'] as const) {
     it(`250 random sequences agree (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
-      try {
-        await a.call('HELLO', proto);
-        await b.call('HELLO', proto);
-        let compared = 0;
-        for (let seq = 0; seq < 250; seq++) {
-          const r = rng(seq * 104729 + Number(proto));
-          for (const c of [a, b]) {
-            await c.call('SELECT', '9');
-            await c.call('FLUSHALL');
-            await c.call('CONFIG', 'SET', 'set-max-intset-entries', '512');
-          }
-          const len = 10 + Math.floor(r() * 40);
-          for (let i = 0; i < len; i++) {
-            const argv = (pick(r, GENS) as Gen)(r);
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            expect(normalize(argv, x), `seq ${seq} step ${i}: ${JSON.stringify(argv)}`).toBe(normalize(argv, y));
-            compared++;
-          }
-          for (const k of KEYS) {
-            for (const argv of [['SMEMBERS', k], ['OBJECT', 'ENCODING', k]]) {
-              const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-              expect(normalize(argv, x), `seq ${seq} final ${JSON.stringify(argv)}`).toBe(normalize(argv, y));
-            }
-          }
-        }
-        expect(compared).toBeGreaterThan(5000);
-      } finally {
-        for (const c of [a, b]) await c.call('CONFIG', 'SET', 'set-max-intset-entries', '512');
-        a.close();
-        b.close();
-      }
+      const compared = await runRandomDiff(servers, proto, {
+        sequences: 250,
+        seed: (seq, p) => seq * 104729 + p,
+        begin: () => ({ reset: [['SELECT', '9'], ['FLUSHALL'], ['CONFIG', 'SET', 'set-max-intset-entries', '512']] }),
+        length: (r) => 10 + Math.floor(r() * 40),
+        gens: GENS,
+        normalize,
+        final: KEYS.flatMap((k) => [['SMEMBERS', k], ['OBJECT', 'ENCODING', k]]),
+        restore: [['CONFIG', 'SET', 'set-max-intset-entries', '512']],
+      });
+      expect(compared).toBeGreaterThan(5000);
     }, 180_000);
   }
 });

@@ -4,11 +4,10 @@
 // that find no weight are used only in numeric mode, so that ALPHA with BY never meets ties
 // (Redis orders those arbitrarily); the one order Redis leaves to its hash table (a set sorted
 // BY nosort, not stored) is normalized by sorting the reply.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
-import { RawClient, replyEnd } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { pick, rng } from '../helpers/random.js';
+import { describe, expect, it } from 'vitest';
+import { replyEnd } from '../helpers/resp.js';
+import { pick } from '../helpers/random.js';
+import { diffServers, runRandomDiff } from '../helpers/diff.js';
 
 const NUMERIC = ['0', '1', '2', '10', '-3', '1.5', '2.25', '1e3', '-0.5', '007', '100', '33', '4', '9', '12'];
 const WORDS = ['a', 'b', 'apple', 'Banana', 'cherry', 'z', 'aa', 'A', 'x1', 'x10', 'x2', 'word', 'Zed'];
@@ -65,27 +64,15 @@ function sortedItems(reply: string): string {
 }
 
 describe('differential: SORT vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
-  for (const proto of ['2', '3']) {
+  for (const proto of ['2', '3'] as const) {
     it(`random SORT calls agree (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
-      try {
-        await a.call('HELLO', proto);
-        await b.call('HELLO', proto);
-        let compared = 0;
-        for (let seq = 0; seq < 60; seq++) {
-          const r = rng(seq * 7727 + Number(proto));
+      let unordered = false;
+      const compared = await runRandomDiff(servers, proto, {
+        sequences: 60,
+        seed: (seq, p) => seq * 7727 + p,
+        begin: (r) => {
           const pool = r() < 0.5 ? NUMERIC : [...NUMERIC, ...WORDS];
           const setup: string[][] = [['SELECT', '9'], ['FLUSHALL']];
           const elems = Array.from({ length: 1 + Math.floor(r() * 12) }, () => pick(r, pool));
@@ -103,29 +90,25 @@ describe('differential: SORT vs real redis-server', () => {
             setup.push(['HSET', `h_${e}`, 'f', shuffled[(i + 7) % shuffled.length] as string]);
           });
           setup.push(['SET', 'str', 'x']);
-          for (const argv of setup) {
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            expect(x, `setup ${JSON.stringify(argv)}`).toBe(y);
+          return { setup };
+        },
+        length: () => 25,
+        command: (r) => {
+          const key = pick(r, ['l', 'l', 's', 'ints', 'z', 'z', 'missing', 'str']);
+          const call = sortArgs(r, key, key === 's' || key === 'ints');
+          unordered = call.unordered;
+          return call.argv;
+        },
+        check: async ({ argv, x, y, context, a, b }) => {
+          if (unordered) expect(sortedItems(x), context).toBe(sortedItems(y));
+          else expect(x, context).toBe(y);
+          if (argv.includes('STORE')) {
+            const [u, v] = await Promise.all([a.call('LRANGE', 'dst', '0', '-1'), b.call('LRANGE', 'dst', '0', '-1')]);
+            expect(u, `${context} stored`).toBe(v);
           }
-          for (let i = 0; i < 25; i++) {
-            const key = pick(r, ['l', 'l', 's', 'ints', 'z', 'z', 'missing', 'str']);
-            const { argv, unordered } = sortArgs(r, key, key === 's' || key === 'ints');
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            const ctx = `seq ${seq} step ${i}: ${JSON.stringify(argv)}`;
-            if (unordered) expect(sortedItems(x), ctx).toBe(sortedItems(y));
-            else expect(x, ctx).toBe(y);
-            if (argv.includes('STORE')) {
-              const [u, v] = await Promise.all([a.call('LRANGE', 'dst', '0', '-1'), b.call('LRANGE', 'dst', '0', '-1')]);
-              expect(u, `${ctx} stored`).toBe(v);
-            }
-            compared++;
-          }
-        }
-        expect(compared).toBe(60 * 25);
-      } finally {
-        a.close();
-        b.close();
-      }
+        },
+      });
+      expect(compared).toBe(60 * 25);
     }, 120_000);
   }
 });

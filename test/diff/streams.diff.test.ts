@@ -6,11 +6,10 @@
 // carry clock readings (XPENDING idle, XINFO CONSUMERS idle, FULL times) have those masked.
 // A second part runs scripted blocking scenarios (XREAD $ / XREADGROUP >, group destroyed,
 // key deleted, timeouts) on both servers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
 import { pick, rng } from '../helpers/random.js';
+import { blockingScenarios, diffServers, runRandomDiff, type Gen, type Scenario } from '../helpers/diff.js';
 
 const KEYS = ['s0', 's1', 's2', 'str'];
 const GROUPS = ['g1', 'g2', 'G'];
@@ -62,7 +61,6 @@ function trim(r: R): string[] {
   return [...strat, ...op, thr, ...lim];
 }
 
-type Gen = (r: R) => string[];
 
 /** Replace clock readings (idle times, delivery and seen times) in a raw reply. */
 function mask(reply: string): string {
@@ -123,72 +121,39 @@ const GENS: Gen[] = [
   (r) => ['CONFIG', 'SET', 'stream-node-max-bytes', pick(r, ['4096', '60', '200', '0'])],
 ];
 
-function resetConfig(c: RawClient): Promise<unknown> {
-  return Promise.all([
-    c.call('CONFIG', 'SET', 'stream-node-max-entries', '100'),
-    c.call('CONFIG', 'SET', 'stream-node-max-bytes', '4096'),
-  ]);
-}
+const RESET_CONFIG = [
+  ['CONFIG', 'SET', 'stream-node-max-entries', '100'],
+  ['CONFIG', 'SET', 'stream-node-max-bytes', '4096'],
+];
 
 describe('differential: streams vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
-  for (const proto of ['2', '3']) {
+  for (const proto of ['2', '3'] as const) {
     it(`200 random sequences agree (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
-      try {
-        await a.call('HELLO', proto);
-        await b.call('HELLO', proto);
-        let compared = 0;
-        for (let seq = 0; seq < 200; seq++) {
-          const r = rng(seq * 7919 + Number(proto) * 31);
-          for (const c of [a, b]) {
-            await c.call('SELECT', '9');
-            await c.call('FLUSHALL');
-            await resetConfig(c);
-          }
+      const compared = await runRandomDiff(servers, proto, {
+        sequences: 200,
+        seed: (seq, p) => seq * 7919 + p * 31,
+        begin: (r) => {
           clock = int(r, 20);
           const setup: string[][] = r() < 0.8 ? [['XGROUP', 'CREATE', 's0', 'g1', pick(r, ['0', '$']), 'MKSTREAM']] : [];
-          for (const argv of setup) {
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            expect(x).toBe(y);
-          }
-          const len = 20 + int(r, 60);
-          for (let i = 0; i < len; i++) {
-            const argv = (pick(r, GENS) as Gen)(r);
-            const [x, y] = (await Promise.all([a.call(...argv), b.call(...argv)])).map(mask);
-            expect(x, `seq ${seq} step ${i}: ${JSON.stringify(argv).slice(0, 300)}`).toBe(y);
-            compared++;
-          }
-          for (const k of KEYS) {
-            for (const argv of [['XRANGE', k, '-', '+'], ['XINFO', 'STREAM', k], ['XINFO', 'GROUPS', k]]) {
-              const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-              expect(x, `seq ${seq} final ${JSON.stringify(argv)}`).toBe(y);
-            }
-          }
-        }
-        expect(compared).toBeGreaterThan(8000);
-      } finally {
-        for (const c of [a, b]) await resetConfig(c);
-        a.close();
-        b.close();
-      }
+          return { reset: [['SELECT', '9'], ['FLUSHALL'], ...RESET_CONFIG], setup };
+        },
+        length: (r) => 20 + int(r, 60),
+        gens: GENS,
+        check: ({ x, y, context }) => {
+          expect(mask(x), context).toBe(mask(y));
+        },
+        final: KEYS.flatMap((k) => [['XRANGE', k, '-', '+'], ['XINFO', 'STREAM', k], ['XINFO', 'GROUPS', k]]),
+        restore: RESET_CONFIG,
+      });
+      expect(compared).toBeGreaterThan(8000);
     }, 240_000);
   }
 
   it('big streams: node boundaries, approximate trims and the rax node count agree', async () => {
-    const a = await RawClient.connect(nodis.port);
-    const b = await RawClient.connect(redis.port);
+    const a = await RawClient.connect(servers.nodis.port);
+    const b = await RawClient.connect(servers.redis.port);
     try {
       const r = rng(4242);
       for (const c of [a, b]) {
@@ -216,28 +181,6 @@ describe('differential: streams vs real redis-server', () => {
   }, 60_000);
 
   /* ---- blocking scenarios ------------------------------------------------------------------ */
-
-  type Scenario = (main: RawClient, clients: RawClient[], blocked: (n: number) => Promise<void>) => Promise<string[]>;
-
-  async function runOn(port: number, nclients: number, scenario: Scenario): Promise<string[]> {
-    const main = await RawClient.connect(port);
-    const clients = await Promise.all(Array.from({ length: nclients }, () => RawClient.connect(port)));
-    const blocked = async (n: number): Promise<void> => {
-      for (let i = 0; i < 400; i++) {
-        const info = await main.call('INFO', 'clients');
-        if (new RegExp(`blocked_clients:${n}\\r`).test(info)) return;
-        await new Promise((res) => setTimeout(res, 5));
-      }
-      throw new Error(`never reached ${n} blocked clients`);
-    };
-    try {
-      await main.call('FLUSHALL');
-      return await scenario(main, clients, blocked);
-    } finally {
-      main.close();
-      for (const c of clients) c.close();
-    }
-  }
 
   const scenarios: Record<string, [number, Scenario]> = {
     'XREAD $ waits for entries added after blocking': [2, async (m, cs, blocked) => {
@@ -310,11 +253,5 @@ describe('differential: streams vs real redis-server', () => {
     return events;
   }];
 
-  for (const [name, [n, scenario]] of Object.entries(scenarios)) {
-    it(`blocking: ${name}`, async () => {
-      const x = await runOn(nodis.port, n, scenario);
-      const y = await runOn(redis.port, n, scenario);
-      expect(x).toEqual(y);
-    }, 20_000);
-  }
+  blockingScenarios(servers, scenarios);
 });

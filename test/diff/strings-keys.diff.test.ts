@@ -2,11 +2,9 @@
 // and on the real redis-server side by side; every reply must be byte-identical, in RESP2 and
 // RESP3. Replies that depend on the clock or on randomness are left out of the generated mix
 // (or normalized, for TTLs, which may differ by a tick between the two calls).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
-import { RawClient } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { pick, rng } from '../helpers/random.js';
+import { describe, expect, it } from 'vitest';
+import { pick } from '../helpers/random.js';
+import { diffServers, runRandomDiff, type Gen } from '../helpers/diff.js';
 
 const KEYS = ['k0', 'k1', 'k2', 'k3', '{t}a', '{t}b', 'bin\x00\xff', 'long:key:with:colons'];
 const VALUES = [
@@ -15,7 +13,6 @@ const VALUES = [
   'z'.repeat(300), ' 12', '12 ', '+5', 'inf', 'nan', '10.5', '0.1',
 ];
 
-type Gen = (r: () => number) => string[];
 
 const key = (r: () => number): string => pick(r, KEYS);
 const val = (r: () => number): string => pick(r, VALUES);
@@ -99,51 +96,23 @@ function normalize(argv: string[], reply: string): string {
 }
 
 describe('differential: strings and keys vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
-  for (const proto of ['2', '3']) {
+  for (const proto of ['2', '3'] as const) {
     it(`300 random sequences agree byte for byte (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
-      try {
-        expect(await a.call('HELLO', proto)).toBeTypeOf('string');
-        await b.call('HELLO', proto);
-        let compared = 0;
-        for (let seq = 0; seq < 300; seq++) {
-          const r = rng(seq * 7919 + Number(proto));
-          for (const c of [a, b]) {
-            await c.call('SELECT', '9');
-            await c.call('FLUSHALL');
-          }
-          const len = 10 + Math.floor(r() * 30);
-          for (let i = 0; i < len; i++) {
-            const argv = (pick(r, GENS) as Gen)(r);
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            const context = `seq ${seq} step ${i}: ${JSON.stringify(argv)}`;
-            expect(normalize(argv, x), context).toBe(normalize(argv, alignDeadline(argv, x, y)));
-            compared++;
-          }
-          // The whole dataset must agree too.
-          for (const k of KEYS) {
-            const argv = ['GET', k];
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            expect(x, `seq ${seq} final ${k}`).toBe(y);
-          }
-        }
-        expect(compared).toBeGreaterThan(3000);
-      } finally {
-        a.close();
-        b.close();
-      }
+      const compared = await runRandomDiff(servers, proto, {
+        sequences: 300,
+        seed: (seq, p) => seq * 7919 + p,
+        begin: () => ({ reset: [['SELECT', '9'], ['FLUSHALL']] }),
+        length: (r) => 10 + Math.floor(r() * 30),
+        gens: GENS,
+        check: ({ argv, x, y, context }) => {
+          expect(normalize(argv, x), context).toBe(normalize(argv, alignDeadline(argv, x, y)));
+        },
+        // The whole dataset must agree too.
+        final: KEYS.map((k) => ['GET', k]),
+      });
+      expect(compared).toBeGreaterThan(3000);
     }, 120_000);
   }
 });

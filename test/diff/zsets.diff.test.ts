@@ -5,11 +5,9 @@
 //
 // Lex-range commands run on a key whose scores are all 0: on a skiplist with mixed scores the
 // result of a lex range depends on the random levels of its nodes, in Redis as here.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
-import { RawClient } from '../helpers/resp.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { pick, rng } from '../helpers/random.js';
+import { describe, expect, it } from 'vitest';
+import { pick } from '../helpers/random.js';
+import { diffServers, runRandomDiff, type Gen } from '../helpers/diff.js';
 
 const ZKEYS = ['z1', 'z2', 'z3', '{t}z', 'bin\x00\xff'];
 const OTHER = ['set1', 'str'];
@@ -29,7 +27,6 @@ const LEX_BOUNDS = ['-', '+', '[a', '(a', '[b', '(c', '[d', '[', '(', 'a', '[\xf
 const INTS = ['0', '1', '2', '-1', '-2', '5', '10', '-100', 'x', '9223372036854775807'];
 const WEIGHTS = ['1', '2', '0.5', '-1', '0', 'inf', 'x'];
 
-type Gen = (r: () => number) => string[];
 const zkey = (r: () => number): string => pick(r, ZKEYS);
 const anyKey = (r: () => number): string => pick(r, ALL);
 const member = (r: () => number): string => (r() < 0.6 ? pick(r, MEMBERS.slice(0, 7)) : pick(r, MEMBERS));
@@ -119,59 +116,31 @@ function normalize(argv: string[], reply: string): string {
 }
 
 describe('differential: sorted sets vs real redis-server', () => {
-  let nodis: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    redis = await startRealRedis();
-    nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  });
-  afterAll(async () => {
-    await nodis?.close();
-    await redis?.stop();
-  });
+  const servers = diffServers();
 
-  for (const proto of ['2', '3']) {
+  for (const proto of ['2', '3'] as const) {
     it(`250 random sequences agree byte for byte (RESP${proto})`, async () => {
-      const a = await RawClient.connect(nodis.port);
-      const b = await RawClient.connect(redis.port);
-      try {
-        expect(await a.call('HELLO', proto)).toBeTypeOf('string');
-        await b.call('HELLO', proto);
-        let compared = 0;
-        for (let seq = 0; seq < 250; seq++) {
-          const r = rng(seq * 104729 + Number(proto));
+      const compared = await runRandomDiff(servers, proto, {
+        sequences: 250,
+        seed: (seq, p) => seq * 104729 + p,
+        begin: (r) => {
           const entries = pick(r, ['0', '1', '3', '8', '128']);
           const value = pick(r, ['0', '5', '64']);
-          for (const c of [a, b]) {
-            await c.call('SELECT', '9');
-            await c.call('FLUSHALL');
-            await c.call('CONFIG', 'SET', 'zset-max-listpack-entries', entries);
-            await c.call('CONFIG', 'SET', 'zset-max-listpack-value', value);
-          }
-          const len = 15 + Math.floor(r() * 40);
-          for (let i = 0; i < len; i++) {
-            const argv = (pick(r, GENS) as Gen)(r);
-            const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-            const context = `seq ${seq} step ${i} (entries ${entries}, value ${value}): ${JSON.stringify(argv)}`;
-            expect(normalize(argv, x), context).toBe(normalize(argv, y));
-            compared++;
-          }
-          for (const k of [...ZKEYS, LEX]) {
-            for (const argv of [['ZRANGE', k, '0', '-1', 'WITHSCORES'], ['OBJECT', 'ENCODING', k]]) {
-              const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-              expect(x, `seq ${seq} final ${JSON.stringify(argv)}`).toBe(y);
-            }
-          }
-        }
-        expect(compared).toBeGreaterThan(5000);
-      } finally {
-        for (const c of [a, b]) {
-          await c.call('CONFIG', 'SET', 'zset-max-listpack-entries', '128');
-          await c.call('CONFIG', 'SET', 'zset-max-listpack-value', '64');
-        }
-        a.close();
-        b.close();
-      }
+          return {
+            reset: [
+              ['SELECT', '9'], ['FLUSHALL'],
+              ['CONFIG', 'SET', 'zset-max-listpack-entries', entries], ['CONFIG', 'SET', 'zset-max-listpack-value', value],
+            ],
+            label: ` (entries ${entries}, value ${value})`,
+          };
+        },
+        length: (r) => 15 + Math.floor(r() * 40),
+        gens: GENS,
+        normalize, // identity on the final ZRANGE / OBJECT ENCODING
+        final: [...ZKEYS, LEX].flatMap((k) => [['ZRANGE', k, '0', '-1', 'WITHSCORES'], ['OBJECT', 'ENCODING', k]]),
+        restore: [['CONFIG', 'SET', 'zset-max-listpack-entries', '128'], ['CONFIG', 'SET', 'zset-max-listpack-value', '64']],
+      });
+      expect(compared).toBeGreaterThan(5000);
     }, 240_000);
   }
 });

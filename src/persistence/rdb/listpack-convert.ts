@@ -152,6 +152,31 @@ function copyIn(b: Buffer, from: number, len: number, to: number): number {
   return len;
 }
 
+/** Where copyEntry put the entry's bytes in scratch (after the length prefix), and how many. */
+let eOff = 0;
+let eLen = 0;
+
+/**
+ * Write the entry next() just read (kind 0: the string at sOff/sLen, else iVal as text) as a
+ * length-prefixed string at scratch[out] (room already made); sets eOff/eLen. Returns the new
+ * end, or -1 when the entry is longer than maxValue.
+ */
+function copyEntry(b: Buffer, kind: number, maxValue: number, out: number): number {
+  if (kind === 0) {
+    if (sLen > maxValue) return -1;
+    out = writeVarint(sLen * 2, out);
+    eOff = out;
+    eLen = sLen;
+    return out + copyIn(b, sOff, sLen, out);
+  }
+  const t = String(iVal);
+  if (t.length > maxValue) return -1;
+  out = writeVarint(t.length * 2, out);
+  eOff = out;
+  eLen = t.length;
+  return out + scratch.latin1Write(t, out);
+}
+
 /** Byte order of scratch[a, a+la) against scratch[c, c+lc): <0, 0, >0. */
 function cmp(a: number, la: number, c: number, lc: number): number {
   const s = scratch;
@@ -229,25 +254,11 @@ export function hashListpackFast(b: Buffer, maxEntries: number, maxValue: number
     if (kind < 0) return null;
     // Integer entries can grow as text (1 byte -> up to 20 digits): keep room for that.
     if (out + 32 + sLen > scratch.length) grow(out + 32 + sLen);
-    let off: number;
-    let len: number;
-    if (kind === 0) {
-      if (sLen > maxValue) return null;
-      out = writeVarint(sLen * 2, out);
-      off = out;
-      len = sLen;
-      out += copyIn(b, sOff, sLen, out);
-    } else {
-      const t = String(iVal);
-      if (t.length > maxValue) return null;
-      out = writeVarint(t.length * 2, out);
-      off = out;
-      len = t.length;
-      out += scratch.latin1Write(t, out);
-    }
+    out = copyEntry(b, kind, maxValue, out);
+    if (out < 0) return null;
     if ((count & 1) === 0) {
       if (count / 2 >= maxEntries) return null;
-      recordField(count >> 1, off, len);
+      recordField(count >> 1, eOff, eLen);
     }
     count++;
   }
@@ -320,20 +331,10 @@ export function zsetListpackFast(b: Buffer, maxEntries: number, maxValue: number
     if ((count & 1) === 0) {
       // member
       if (count / 2 >= maxEntries) return null;
-      if (kind === 0) {
-        if (sLen > maxValue) return null;
-        out = writeVarint(sLen * 2, out);
-        memOff = out;
-        memLen = sLen;
-        out += copyIn(b, sOff, sLen, out);
-      } else {
-        const t = String(iVal);
-        if (t.length > maxValue) return null;
-        out = writeVarint(t.length * 2, out);
-        memOff = out;
-        memLen = t.length;
-        out += scratch.latin1Write(t, out);
-      }
+      out = copyEntry(b, kind, maxValue, out);
+      if (out < 0) return null;
+      memOff = eOff;
+      memLen = eLen;
       recordField(count >> 1, memOff, memLen);
     } else {
       // score
