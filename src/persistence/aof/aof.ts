@@ -608,11 +608,16 @@ export class AofManager {
     this.rewriteScheduled = false;
   }
 
-  /** Close at shutdown: kill a rewrite, write and fsync what is buffered. */
+  /** Close at shutdown: kill a rewrite, write and fsync what is buffered, drop the history. */
   shutdown(): void {
     this.abortRewrite();
     if (this.state === 'on') this.flush(true);
     this.closeFd();
+    try {
+      this.deleteHistory(); // a finished rewrite's history whose background unlinks are pending
+    } catch (e) {
+      this.host.log('warning', `Error writing the AOF manifest: ${(e as Error).message}`);
+    }
   }
 
   /* ---- startup ------------------------------------------------------------------------- */
