@@ -106,7 +106,8 @@ export class AofAttachment implements AofHooks {
         };
       },
     });
-    this.detachSink = engine.propagation.addSink(PROPAGATE_AOF, (dbid, argv) => this.manager.feed(dbid, argv));
+    this.detachSink = engine.propagation.addSink(PROPAGATE_AOF, (dbid, argv) => this.manager.feed(dbid, argv),
+      () => this.manager.accepting);
     config.onChange('appendonly', () => {
       if (config.getBool('appendonly')) return this.manager.start();
       this.manager.stop();

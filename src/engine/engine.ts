@@ -663,7 +663,6 @@ export class Engine implements KeyspaceHooks, BlockingHost {
    * in MULTI/EXEC when there are several) when the outermost call returns.
    */
   propagate(dbid: number, argv: string[], target = PROPAGATE_ALL): void {
-    this.stats.propagated++;
     this.propagation.add(dbid, argv, target, this.callDepth > 0);
   }
 

@@ -36,6 +36,8 @@ interface Op {
   target: number;
 }
 
+const always = (): boolean => true;
+
 const MULTI: readonly string[] = ['MULTI'];
 const EXEC: readonly string[] = ['EXEC'];
 
@@ -43,15 +45,20 @@ export class Propagation {
   private pending: Op[] = [];
   /** Targets allowed for what is propagated now (a script's redis.set_repl narrows it). */
   mask = PROPAGATE_ALL;
-  private readonly sinks: Array<{ target: number; fn: PropagationSink }> = [];
+  private readonly sinks: Array<{ target: number; fn: PropagationSink; active: () => boolean }> = [];
 
   get hasPending(): boolean {
     return this.pending.length !== 0;
   }
 
-  /** Register a consumer of `target` operations; returns a function that removes it. */
-  addSink(target: number, fn: PropagationSink): () => void {
-    const entry = { target, fn };
+  /**
+   * Register a consumer of `target` operations; returns a function that removes it. `active`
+   * says whether the consumer takes operations right now (AOF on, a backlog or replicas
+   * present): when no consumer of a target does, its operations are not even collected
+   * (Redis's shouldPropagate), which keeps the write path of a plain cache short.
+   */
+  addSink(target: number, fn: PropagationSink, active: () => boolean = always): () => void {
+    const entry = { target, fn, active };
     this.sinks.push(entry);
     return () => {
       const i = this.sinks.indexOf(entry);
@@ -62,7 +69,7 @@ export class Propagation {
   /** alsoPropagate: collect while a call runs (`deferred`), else emit at once. */
   add(dbid: number, argv: readonly string[], target: number, deferred: boolean): void {
     target &= this.mask;
-    if (target === 0) return;
+    if (target === 0 || !this.wanted(target)) return;
     if (deferred) this.pending.push({ dbid, argv, target });
     else this.emit(dbid, argv, target);
   }
@@ -84,8 +91,14 @@ export class Propagation {
     if (wrap) this.emit((ops[ops.length - 1] as Op).dbid, EXEC, PROPAGATE_ALL);
   }
 
+  /** Whether an active consumer takes operations of `target`. */
+  private wanted(target: number): boolean {
+    for (const s of this.sinks) if (s.target & target && s.active()) return true;
+    return false;
+  }
+
   private emit(dbid: number, argv: readonly string[], target: number): void {
-    for (const s of this.sinks) if (s.target & target) s.fn(dbid, argv);
+    for (const s of this.sinks) if (s.target & target && s.active()) s.fn(dbid, argv);
   }
 }
 

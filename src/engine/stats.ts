@@ -46,7 +46,6 @@ export class Stats {
   totalCommands = 0;
   rejectedCalls = 0;
   errorReplies = 0;
-  propagated = 0;
   clientQbufLimitDisconnections = 0;
   clientOutputBufferLimitDisconnections = 0;
   netInputBytes = 0;

@@ -68,8 +68,10 @@ const BIG_INITIAL = 256 * 1024;
 /** An idle private buffer up to this size is kept for reuse. */
 const SPARE_MAX = 256 * 1024;
 const EMPTY = Buffer.alloc(0);
-/** Placeholder between commands; never pushed to (each multibulk gets a fresh array). */
+/** Placeholder between commands; never written to (each multibulk gets a fresh array). */
 const NO_ARGS: string[] = [];
+/** Multibulks of up to this many bulks get their args array at its final size at once. */
+const PRESIZE_MAX = 1024;
 
 /**
  * Command names repeat on nearly every request. The first bulk of a multibulk, when short, is
@@ -316,6 +318,8 @@ export class RequestParser {
 
   /** Bulks still expected by the multibulk in progress (0: between requests). */
   private mbLeft = 0;
+  /** Bulks in the multibulk being read (its args array is filled by index). */
+  private mbCount = 0;
   /** Announced length of the bulk being read, -1 while its length line is still unread. */
   private bulkLen = -1;
   /** Arguments of the multibulk in progress (a fresh array per command, handed to the sink). */
@@ -534,8 +538,10 @@ export class RequestParser {
     const sink = this.sink;
     for (;;) {
       if (this.pausedFlag || this.dead) return;
+      let args: string[];
       if (this.big !== null) {
         if (!this.finishBigBulk()) return;
+        args = this.args;
       } else if (this.mbLeft === 0) {
         // Between requests: inline line or multibulk count line.
         const buf = this.buf;
@@ -581,14 +587,18 @@ export class RequestParser {
         this.scanOff = 0;
         if (count <= 0) continue;
         this.mbLeft = count;
-        this.args = [];
+        this.mbCount = count;
+        // Sized up front when the count is modest: filled by index, no growth on the way.
+        args = count <= PRESIZE_MAX ? new Array<string>(count) : [];
         this.argBytes = 0;
+      } else {
+        args = this.args;
       }
 
       // Read bulks until the multibulk is complete or the input runs out.
       const buf = this.buf;
       const end = this.end;
-      const args = this.args;
+      const count = this.mbCount;
       let pos = this.start;
       let left = this.mbLeft;
       let bulkLen = this.bulkLen;
@@ -604,6 +614,7 @@ export class RequestParser {
           }
           if (i >= end || c === 0 || i > end - 2) {
             this.start = pos;
+            this.args = args;
             this.mbLeft = left;
             this.bulkLen = -1;
             this.argBytes = argBytes;
@@ -638,6 +649,7 @@ export class RequestParser {
           this.scanOff = 0;
           bulkLen = len;
           if (len >= PROTO_MBULK_BIG_ARG && end - pos < len + 2) {
+            this.args = args;
             this.mbLeft = left;
             this.argBytes = argBytes;
             this.enterBigBulk(pos, len);
@@ -646,12 +658,13 @@ export class RequestParser {
         }
         if (end - pos < bulkLen + 2) {
           this.start = pos;
+          this.args = args;
           this.mbLeft = left;
           this.bulkLen = bulkLen;
           this.argBytes = argBytes;
           return;
         }
-        args.push(args.length === 0 && bulkLen <= NAME_CACHE_MAX
+        args[count - left] = (left === count && bulkLen <= NAME_CACHE_MAX
           ? commandName(buf, pos, bulkLen)
           : bulkLen <= SHORT_MAX ? shortString(buf, pos, bulkLen) : buf.latin1Slice(pos, pos + bulkLen));
         argBytes += bulkLen;
@@ -664,7 +677,7 @@ export class RequestParser {
       this.bulkLen = -1;
       this.lastBytes = argBytes;
       this.argBytes = 0;
-      this.args = NO_ARGS;
+      if (this.args !== NO_ARGS) this.args = NO_ARGS;
       if (sink.onCommand(args) === false) this.pausedFlag = true;
     }
   }
@@ -741,7 +754,7 @@ export class RequestParser {
   private finishBigBulk(): boolean {
     const len = this.bulkLen;
     if (this.bigHave < len + 2) return false;
-    this.args.push(this.big!.latin1Slice(0, len));
+    this.args[this.mbCount - this.mbLeft] = this.big!.latin1Slice(0, len);
     this.argBytes += len;
     this.mbLeft--;
     this.bulkLen = -1;

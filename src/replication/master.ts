@@ -143,7 +143,7 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
   /** Plug into the engine: stream sink, command port, INFO hooks, DEBUG, config, cron. */
   attach(): this {
     const e = this.e;
-    this.removeSink = e.propagation.addSink(PROPAGATE_REPL, (dbid, argv) => this.feed(dbid, argv));
+    this.removeSink = e.propagation.addSink(PROPAGATE_REPL, (dbid, argv) => this.feed(dbid, argv), () => this.feeding);
     e.ports.replication = this;
     e.replication = this;
     e.ports.registerDebug('change-repl-id', (argv, reply) => {
@@ -248,10 +248,16 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
   /* ---- the stream -------------------------------------------------------------------------- */
 
   /** replicationFeedSlaves: one command of database `dbid` (-1 or the selected db: no SELECT). */
+  /**
+   * Whether feed() takes commands now: a master with a backlog or replicas (a replica streams
+   * its master's bytes instead, proxyStream, never its own commands).
+   */
+  get feeding(): boolean {
+    return !this.e.ks.isReplica && (this.backlog !== null || this.replicas.length !== 0);
+  }
+
   feed(dbid: number, argv: readonly string[]): void {
-    // A replica streams its master's bytes (proxyStream), never its own commands.
-    if (this.e.ks.isReplica) return;
-    if (this.backlog === null && this.replicas.length === 0) return;
+    if (!this.feeding) return;
     if (dbid !== this.selDb) {
       this.feedBytes(respCommand(['SELECT', String(dbid)]));
       this.selDb = dbid;

@@ -146,8 +146,13 @@ export class AofManager {
 
   /* ---- writing ------------------------------------------------------------------------- */
 
+  /** Whether feed() appends anything now (AOF on or turning on, not replaying a file). */
+  get accepting(): boolean {
+    return this.state !== 'off' && !this.loading;
+  }
+
   feed(dbid: number, argv: readonly string[]): void {
-    if (this.state === 'off' || this.loading) return;
+    if (!this.accepting) return;
     if (this.host.config.getBool('aof-timestamp-enabled')) {
       const ts = Math.floor(Date.now() / 1000);
       if (ts > this.lastTs) {
