@@ -326,6 +326,8 @@ export class RequestParser {
   private args: string[] = NO_ARGS;
   private argBytes = 0;
   private lastBytes = 0;
+  /** Where the request parseWhole() returned ends. */
+  private wholeEnd = 0;
 
   /**
    * Big-bulk mode: a buffer of its own for the bulk being read (grown geometrically up to the
@@ -558,6 +560,15 @@ export class RequestParser {
           if (sink.onCommand(args) === false) this.pausedFlag = true;
           continue;
         }
+        if (!this.authRequired) {
+          const whole = this.parseWhole(buf, pos, end);
+          if (whole !== null) {
+            this.start = this.wholeEnd;
+            this.scanOff = 0;
+            if (sink.onCommand(whole) === false) this.pausedFlag = true;
+            continue;
+          }
+        }
         let i = pos + this.scanOff;
         let c = 0;
         while (i < end) {
@@ -680,6 +691,62 @@ export class RequestParser {
       if (this.args !== NO_ARGS) this.args = NO_ARGS;
       if (sink.onCommand(args) === false) this.pausedFlag = true;
     }
+  }
+
+  /**
+   * The common case in one pass: a multibulk of at most PRESIZE_MAX bulks, each shorter than
+   * PROTO_MBULK_BIG_ARG, with canonical length lines, all of it already in the buffer. Read with
+   * locals only (the general loop keeps its state in fields so that it can stop anywhere and
+   * resume with the next chunk). Returns the arguments, with wholeEnd set past the request, or
+   * null having consumed nothing: anything else (a request cut by the chunk's end, a big bulk,
+   * a malformed line) is left to the general loop, which reports the errors. Each digit loop
+   * stops at a bound, so a hostile digit run costs this path a few bytes, not a rescan.
+   */
+  private parseWhole(buf: Buffer, pos: number, end: number): string[] | null {
+    let p = pos + 1;
+    if (p >= end) return null;
+    let c = buf[p]!;
+    if (c < 49 || c > 57) return null;
+    let count = c - 48;
+    for (;;) {
+      if (++p >= end) return null;
+      c = buf[p]!;
+      if (c < 48 || c > 57) break;
+      count = count * 10 + (c - 48);
+      if (count > PRESIZE_MAX) return null;
+    }
+    if (c !== 13 || p + 1 >= end || buf[p + 1] !== 10) return null;
+    p += 2;
+    const args = new Array<string>(count);
+    let bytes = 0;
+    for (let k = 0; k < count; k++) {
+      if (p + 3 >= end || buf[p] !== 36) return null;
+      c = buf[++p]!;
+      let len = c - 48;
+      if (len < 0 || len > 9) return null;
+      if (len !== 0) {
+        for (;;) {
+          if (++p >= end) return null;
+          c = buf[p]!;
+          if (c < 48 || c > 57) break;
+          len = len * 10 + (c - 48);
+          if (len >= PROTO_MBULK_BIG_ARG) return null;
+        }
+      } else {
+        c = buf[++p]!;
+      }
+      if (c !== 13 || p + 1 >= end || buf[p + 1] !== 10) return null;
+      p += 2;
+      if (end - p < len + 2) return null;
+      args[k] = k === 0 && len <= NAME_CACHE_MAX
+        ? commandName(buf, p, len)
+        : len <= SHORT_MAX ? shortString(buf, p, len) : buf.latin1Slice(p, p + len);
+      bytes += len;
+      p += len + 2;
+    }
+    this.wholeEnd = p;
+    this.lastBytes = bytes;
+    return args;
   }
 
   /**

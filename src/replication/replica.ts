@@ -430,7 +430,7 @@ export class ReplicationReplica {
       this.lastIo = nowSec();
       this.readOffset += chunk.length;
     });
-    conn.start(mc);
+    conn.start(mc, false);
     // Acknowledge at once: a diskless master starts the stream on the first ACK.
     this.sendAck();
     if (rest.length) {
