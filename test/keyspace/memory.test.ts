@@ -8,7 +8,8 @@ import { keyUsage, objectSize, stringBytes, ROBJECT_BYTES, DICT_ENTRY_BYTES } fr
 import { createStringObject } from '../../src/keyspace/types/string.js';
 import { createHashFromDict, createHashFromListpack } from '../../src/keyspace/types/hash.js';
 import { createListFromValues } from '../../src/keyspace/types/list.js';
-import { RObject, OBJ_SET, ENC_HT } from '../../src/keyspace/object.js';
+import { createZsetForAdd, zsetAdd } from '../../src/keyspace/types/zset.js';
+import { RObject, OBJ_SET, ENC_HT, ENC_SKIPLIST } from '../../src/keyspace/object.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -20,6 +21,14 @@ function heap(): number {
   gc();
   gc();
   return process.memoryUsage().heapUsed;
+}
+
+/** V8's heap plus the off-heap backing stores of typed arrays (skip-list columns). */
+function heapAndExternal(): number {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
 }
 
 describe('estimates', () => {
@@ -75,5 +84,25 @@ describe('against the real V8 heap', () => {
     const estimate = objectSize(o, 0);
     expect(estimate / used).toBeGreaterThan(0.65);
     expect(estimate / used).toBeLessThan(1.35);
+  });
+
+  it('skiplist zsets (500 members, as bench/memory-accuracy.mjs zsetbig): within 15% of heap + external', () => {
+    // The skip list keeps its columns in typed arrays whose backing stores are outside V8's
+    // heap (process.memoryUsage().external), so both are counted.
+    const limits = { maxEntries: 128, maxValue: 64 };
+    const n = 200;
+    const keep: RObject[] = new Array(n);
+    const before = heapAndExternal();
+    let estimate = 0;
+    for (let i = 0; i < n; i++) {
+      const o = createZsetForAdd(flat(`member:0:${i}`), limits);
+      for (let m = 0; m < 500; m++) zsetAdd(o, ((i * 7919 + m * 104729) % 1_000_003) / 1.7, flat(`member:${m}:${i}`), 0, limits);
+      keep[i] = o;
+    }
+    const used = heapAndExternal() - before;
+    for (const o of keep) estimate += objectSize(o);
+    expect(keep[0]?.enc).toBe(ENC_SKIPLIST);
+    expect(estimate / used).toBeGreaterThan(0.85);
+    expect(estimate / used).toBeLessThan(1.15);
   });
 });
