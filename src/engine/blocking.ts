@@ -80,6 +80,7 @@ export class Blocking {
 
   /** Is anyone blocked on `key` in `db`? (cheap check for signalKeyAsReady) */
   hasWaiters(db: Db, key: string): boolean {
+    if (this.count === 0) return false; // the common case: no lookup on every write
     return this.waiting.get(db)?.has(key) ?? false;
   }
 
