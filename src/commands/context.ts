@@ -8,6 +8,8 @@
 
 import type { Db, Keyspace } from '../keyspace/db.js';
 import type { RObject } from '../keyspace/object.js';
+import type { HashLimits } from '../keyspace/types/hash.js';
+import type { ZsetLimits } from '../keyspace/types/zset.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { CommandSpec } from './spec.js';
 
@@ -304,6 +306,12 @@ export interface ServerPorts {
   };
   /** Config: raw values for handlers that depend on a directive. */
   configNumber(name: string): number;
+  /**
+   * hash-max-listpack-entries / -value and zset-max-listpack-entries / -value as they are now
+   * (read on every HSET / ZADD: kept as plain fields, refreshed when the config changes).
+   */
+  readonly hashLimits: HashLimits;
+  readonly zsetLimits: ZsetLimits;
   configString(name: string): string;
   configGet(patterns: readonly string[]): Array<[string, string]>;
   configSet(pairs: readonly string[]): string | null;

@@ -51,10 +51,7 @@ const NO_LIMITS: HashLimits = { maxEntries: Infinity, maxValue: Infinity };
 /** The listpack thresholds, read from the config now (only needed for a listpack hash). */
 function limits(c: Ctx, o: RObject): HashLimits {
   if (o.enc !== ENC_LISTPACK) return NO_LIMITS;
-  return {
-    maxEntries: c.server.configNumber('hash-max-listpack-entries'),
-    maxValue: c.server.configNumber('hash-max-listpack-value'),
-  };
+  return c.server.hashLimits;
 }
 
 /** checkType for hashes: replies WRONGTYPE and returns true when `o` is not a hash. */

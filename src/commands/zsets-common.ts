@@ -18,10 +18,7 @@ export const LONG_MAX = 9223372036854775807n;
 
 /** zset-max-listpack-entries / -value, read now (CONFIG SET applies to the next decision). */
 export function zsetLimits(c: Ctx): ZsetLimits {
-  return {
-    maxEntries: c.server.configNumber('zset-max-listpack-entries'),
-    maxValue: c.server.configNumber('zset-max-listpack-value'),
-  };
+  return c.server.zsetLimits;
 }
 
 /** checkType: replies WRONGTYPE and returns true when `o` exists and is not a zset. */

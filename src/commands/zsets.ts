@@ -88,11 +88,11 @@ function zaddGeneric(c: Ctx, argv: string[], flags: number): void {
     return;
   }
   // Every score is checked before anything changes: the command applies fully or not at all.
-  const scores: number[] = [];
+  const scores = new Array<number>(elements);
   for (let j = 0; j < elements; j++) {
     const s = doubleArg(c, argv[scoreidx + j * 2]);
     if (s === null) return;
-    scores.push(s);
+    scores[j] = s;
   }
 
   const db = c.db;

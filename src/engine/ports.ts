@@ -10,6 +10,8 @@ import type {
 } from '../commands/context.js';
 import type { CommandSpec } from '../commands/spec.js';
 import type { Db } from '../keyspace/db.js';
+import type { HashLimits } from '../keyspace/types/hash.js';
+import type { ZsetLimits } from '../keyspace/types/zset.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { LogLevel } from '../util/log.js';
 import type { Client } from './client.js';
@@ -69,6 +71,30 @@ export class Ports implements ServerPorts, ClientsPort {
 
   configNumber(name: string): number {
     return this.e.config.getNum(name);
+  }
+
+  private readonly hashLim: HashLimits = { maxEntries: 0, maxValue: 0 };
+  private readonly zsetLim: ZsetLimits = { maxEntries: 0, maxValue: 0 };
+  /** The config version the two objects above were read at (-1: never). */
+  private limitsVersion = -1;
+
+  get hashLimits(): HashLimits {
+    if (this.limitsVersion !== this.e.config.version) this.readLimits();
+    return this.hashLim;
+  }
+
+  get zsetLimits(): ZsetLimits {
+    if (this.limitsVersion !== this.e.config.version) this.readLimits();
+    return this.zsetLim;
+  }
+
+  private readLimits(): void {
+    const cfg = this.e.config;
+    this.hashLim.maxEntries = cfg.getNum('hash-max-listpack-entries');
+    this.hashLim.maxValue = cfg.getNum('hash-max-listpack-value');
+    this.zsetLim.maxEntries = cfg.getNum('zset-max-listpack-entries');
+    this.zsetLim.maxValue = cfg.getNum('zset-max-listpack-value');
+    this.limitsVersion = cfg.version;
   }
 
   configString(name: string): string {

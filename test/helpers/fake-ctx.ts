@@ -79,6 +79,11 @@ export class FakeServer {
     this.effects = effects;
     const self = this;
     const cfg = this.config;
+    const configNumber = (n: string): number => {
+      const v = cfg.get(n);
+      if (v === undefined) throw new Error(`config ${n} not faked`);
+      return Number(v);
+    };
     const server = {
       role: this.role,
       configString: (n: string) => {
@@ -86,10 +91,12 @@ export class FakeServer {
         if (v === undefined) throw new Error(`config ${n} not faked`);
         return v;
       },
-      configNumber: (n: string) => {
-        const v = cfg.get(n);
-        if (v === undefined) throw new Error(`config ${n} not faked`);
-        return Number(v);
+      configNumber,
+      get hashLimits() {
+        return { maxEntries: configNumber('hash-max-listpack-entries'), maxValue: configNumber('hash-max-listpack-value') };
+      },
+      get zsetLimits() {
+        return { maxEntries: configNumber('zset-max-listpack-entries'), maxValue: configNumber('zset-max-listpack-value') };
       },
       acl: detachedAcl(() => ''),
     } as unknown as ServerPorts;
