@@ -19,8 +19,13 @@
  * reference to the caller's chunk outlives feed(). A bulk of 32 KiB or more whose bytes have not all arrived
  * switches to "big bulk" mode: it gets a buffer of its own that grows geometrically with the bytes
  * actually received (never sized from the announced length alone, which may be hostile), and is
- * turned into one string when its last byte arrives. The argument vector of a multibulk grows as bulks arrive and is never
- * sized from the announced count.
+ * turned into one string when its last byte arrives. The argument vector of a multibulk is sized
+ * from the announced count only up to PRESIZE_MAX (1024) bulks, and grows as bulks arrive above.
+ *
+ * Fast path: a multibulk that is wholly in the buffer, with canonical length lines and no big
+ * bulk, is parsed in one pass with locals (parseWhole) and consumed at once; anything else (a
+ * request cut by a read, a big bulk, a malformed line) falls to the resumable loop, which also
+ * reports every protocol error. The fast path consumes nothing when it declines.
  *
  * Quirks kept on purpose because Redis has them: the two bytes after a length line's `\r` and after
  * a bulk's data are skipped without being checked; a NUL byte stops the search for a line
@@ -28,6 +33,7 @@
  */
 
 import { constants as bufferConstants } from 'node:buffer';
+import { commandName, NAME_CACHE_MAX, SHORT_MAX, shortString } from './arg-strings.js';
 
 export interface RequestSink {
   /** One complete command. Return false to pause: the parser stops and keeps the rest buffered. */
@@ -72,110 +78,6 @@ const EMPTY = Buffer.alloc(0);
 const NO_ARGS: string[] = [];
 /** Multibulks of up to this many bulks get their args array at its final size at once. */
 const PRESIZE_MAX = 1024;
-
-/**
- * Command names repeat on nearly every request. The first bulk of a multibulk, when short, is
- * looked up by its bytes in a small direct-mapped cache shared by all parsers: a hit reuses the
- * string (no allocation, and V8 has already hashed it for the command table's Map), a miss costs
- * one short hash loop on top of the slice it replaces.
- */
-const NAME_CACHE_MAX = 24;
-const nameCache: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
-
-/**
- * A bulk of at most SHORT_MAX bytes as a string. One String.fromCharCode call with the bytes as
- * arguments builds a flat one-byte string in V8 without leaving JavaScript; Buffer#latin1Slice
- * crosses into C++ and costs two to four times more for keys and values this short (measured:
- * 10 vs 40 ns for 3 bytes, 24 vs 40 ns for 16, 20 vs 38 for 20).
- */
-const SHORT_MAX = 24;
-const fcc = String.fromCharCode;
-
-function shortString(b: Buffer, p: number, n: number): string {
-  switch (n) {
-    case 0: return '';
-    case 1: return fcc(b[p]!);
-    case 2: return fcc(b[p]!, b[p + 1]!);
-    case 3: return fcc(b[p]!, b[p + 1]!, b[p + 2]!);
-    case 4: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    case 5: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
-    case 6: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
-    case 7: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
-    case 8: return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
-    case 9:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!);
-    case 10:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
-        b[p + 9]!);
-    case 11:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
-        b[p + 9]!, b[p + 10]!);
-    case 12:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
-        b[p + 9]!, b[p + 10]!, b[p + 11]!);
-    case 13:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
-        b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!);
-    case 14:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
-        b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!);
-    case 15:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
-        b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!);
-    case 16:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!,
-        b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!);
-    case 17:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
-        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!,
-        b[p + 16]!);
-    case 18:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
-        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!,
-        b[p + 16]!, b[p + 17]!);
-    case 19:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
-        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!,
-        b[p + 16]!, b[p + 17]!, b[p + 18]!);
-    case 20:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
-        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!,
-        b[p + 16]!, b[p + 17]!, b[p + 18]!, b[p + 19]!);
-    case 21:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
-        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!,
-        b[p + 16]!, b[p + 17]!, b[p + 18]!, b[p + 19]!, b[p + 20]!);
-    case 22:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
-        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!,
-        b[p + 16]!, b[p + 17]!, b[p + 18]!, b[p + 19]!, b[p + 20]!, b[p + 21]!);
-    case 23:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
-        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!,
-        b[p + 16]!, b[p + 17]!, b[p + 18]!, b[p + 19]!, b[p + 20]!, b[p + 21]!, b[p + 22]!);
-    case 24:
-      return fcc(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!,
-        b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!,
-        b[p + 16]!, b[p + 17]!, b[p + 18]!, b[p + 19]!, b[p + 20]!, b[p + 21]!, b[p + 22]!, b[p + 23]!);
-    default:
-      return b.latin1Slice(p, p + n);
-  }
-}
-
-function commandName(buf: Buffer, pos: number, len: number): string {
-  let h = len;
-  for (let i = 0; i < len; i++) h = (Math.imul(h, 31) + buf[pos + i]!) | 0;
-  const slot = (h ^ (h >>> 8)) & 255;
-  const cached = nameCache[slot];
-  if (cached !== undefined && cached.length === len) {
-    let i = 0;
-    while (i < len && cached.charCodeAt(i) === buf[pos + i]) i++;
-    if (i === len) return cached;
-  }
-  const fresh = len <= SHORT_MAX ? shortString(buf, pos, len) : buf.latin1Slice(pos, pos + len);
-  nameCache[slot] = fresh;
-  return fresh;
-}
 
 /**
  * Redis's string2ll, restricted to what length lines need: returns the value, or NaN when the
