@@ -111,15 +111,6 @@ export function checkCommand(user: User, cmd: Command, argv: readonly string[]):
   return { reason: relevant, pos: lastIdx };
 }
 
-/** ACLUserCheckChannelPerm. */
-export function checkChannel(user: User, channel: string, isPattern: boolean): boolean {
-  for (const sel of user.selectors) {
-    if (sel.flags & SEL_ALLCHANNELS) return true;
-    if (channelAllowed(sel.channels, channel, isPattern)) return true;
-  }
-  return false;
-}
-
 /** ACLSelectorHasUnrestrictedKeyAccess: a `*` pattern (or allkeys) with the access `need`. */
 function unrestrictedKeys(sel: Selector, need: number): boolean {
   if (sel.flags & SEL_ALLKEYS) return true;
