@@ -186,8 +186,40 @@ export class ReplyWriter {
     this.raw('-' + m + '\r\n');
   }
 
+  /**
+   * `:n\r\n`. A safe integer is written digit by digit straight into the buffer: no string is
+   * built, and none enters V8's number-to-string cache, whose entries (one per new value, e.g.
+   * every INCR) survive young-generation collections and were a tenth of an INCR's work.
+   */
   integer(n: number | bigint): void {
-    this.raw(':' + n + '\r\n');
+    if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
+      this.raw(':' + n + '\r\n');
+      return;
+    }
+    if (this.suppressed || this.dead) return;
+    this.room(20); // ':', '-', at most 16 digits, CRLF
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 58;
+    let v = n;
+    if (v < 0) {
+      buf[p++] = 45;
+      v = -v;
+    }
+    const first = p;
+    do {
+      const q = Math.floor(v / 10); // exact below 2^53
+      buf[p++] = 48 + (v - q * 10);
+      v = q;
+    } while (v !== 0);
+    for (let i = first, j = p - 1; i < j; i++, j--) {
+      const t = buf[i] as number;
+      buf[i] = buf[j] as number;
+      buf[j] = t;
+    }
+    buf[p++] = 13;
+    buf[p++] = 10;
+    this.pos = p;
   }
 
   /** Bulk string (latin1) or a Buffer; null gives the null reply of the protocol. */

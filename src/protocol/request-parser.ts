@@ -33,7 +33,8 @@
  */
 
 import { constants as bufferConstants } from 'node:buffer';
-import { commandName, NAME_CACHE_MAX, SHORT_MAX, shortString } from './arg-strings.js';
+import { commandName, NAME_CACHE_MAX } from './arg-strings.js';
+import { SHORT_MAX, shortString } from '../util/short-string.js';
 
 export interface RequestSink {
   /** One complete command. Return false to pause: the parser stops and keeps the rest buffered. */

@@ -24,6 +24,7 @@
  */
 
 import { literalFitsLongDouble, literalToDouble, MAX_LONG_DOUBLE_CHARS, scanFloatLiteral } from './long-double.js';
+import { shortString } from './short-string.js';
 
 /** Largest JS integer that is exactly representable (2^53 - 1). */
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -453,4 +454,26 @@ export function formatHumanExact(d: number): string {
   const dot = t.indexOf('.');
   const digits = dot < 0 ? t : t.slice(0, dot) + t.slice(dot + 1);
   return fixedFromDigits(neg, digits, dot < 0 ? t.length : dot);
+}
+
+const digitScratch = Buffer.alloc(24);
+
+/**
+ * The decimal text of a safe integer, built without V8's number-to-string conversion: that one
+ * caches every result, so a counter stepping through new values (INCR) kept thousands of
+ * strings alive in the cache, which every young-generation collection then copied (7-12% of an
+ * INCR's instructions, perf). Larger magnitudes go through String().
+ */
+export function intText(v: number): string {
+  if (!Number.isSafeInteger(v)) return String(v);
+  const b = digitScratch;
+  let p = b.length;
+  let m = v < 0 ? -v : v;
+  do {
+    const q = Math.floor(m / 10); // exact below 2^53
+    b[--p] = 48 + (m - q * 10);
+    m = q;
+  } while (m !== 0);
+  if (v < 0) b[--p] = 45;
+  return shortString(b, p, b.length - p);
 }

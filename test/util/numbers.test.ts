@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  intText,
   d2string,
   formatDouble17g,
   formatDoubleResp3,
@@ -396,5 +397,14 @@ describe('formatHumanDouble (shortest round-trip, fixed notation)', () => {
   it('documents where it differs from 80-bit long double (use incrByFloatHuman)', () => {
     expect(formatHumanDouble(0.1 + 0.2)).toBe('0.30000000000000004'); // Redis: 0.3
     expect(formatHumanDouble(1000.1 + 0.1)).toBe('1000.2'); // Redis: 1000.19999999999999996
+  });
+});
+
+describe('intText', () => {
+  it('equals String() for every digit count and sign, and falls back beyond 2^53', () => {
+    const values = [0, -0, 1, -1, 10, -10, 1234567890, -9876543210123, Number.MAX_SAFE_INTEGER,
+      -Number.MAX_SAFE_INTEGER, 2 ** 53, -(2 ** 60), 1e21];
+    for (let d = 1; d <= 16; d++) values.push(10 ** d - 1, 10 ** (d - 1), -(10 ** d) + 1);
+    for (const v of values) expect(intText(v)).toBe(String(v));
   });
 });
