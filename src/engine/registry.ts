@@ -106,9 +106,23 @@ export class Registry {
     if (cmd.subcommands) for (const s of cmd.subcommands.values()) this.index(s);
   }
 
+  /**
+   * The last name base() resolved and its command. A pipeline usually repeats one command, and
+   * the parser hands out the same string object for a repeated name, so the identity check
+   * here replaces a Map lookup (hash, bucket walk, string compare) on most requests.
+   */
+  private lastName = '';
+  private lastCmd: Command | undefined = undefined;
+
   /** The top-level command named `name` (any case), or undefined. */
   base(name: string): Command | undefined {
-    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (name === this.lastName) return this.lastCmd;
+    const cmd = this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (cmd !== undefined) {
+      this.lastName = name;
+      this.lastCmd = cmd;
+    }
+    return cmd;
   }
 
   /**
