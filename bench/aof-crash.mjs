@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NODIS_MAIN, connect, encode, freePort, killOnExit, sleep } from './lib/servers.mjs';
+import { NODIS_MAIN, answersPing, connect, encode, freePort, killOnExit, sleep } from './lib/servers.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : d);
@@ -32,16 +32,7 @@ async function launch(dir, port) {
   const a = ['--port', String(port), '--save', '', '--dir', dir, '--appendonly', 'yes', '--appendfsync', FSYNC, '--loglevel', 'warning'];
   const child = SERVER === 'redis' ? spawn('redis-server', a, { stdio: 'ignore' }) : spawn('node', [NODIS_MAIN, ...a], { stdio: 'ignore', cwd: dir });
   spawned.add(child);
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode})`);
-    try {
-      const c = await connect(port);
-      const r = await c.call(['PING']);
-      c.close();
-      if (r === 'PONG') return child;
-    } catch {}
-    await sleep(20);
-  }
+  if (await answersPing(port, child, 600, 20)) return child;
   throw new Error('server did not start');
 }
 

@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NODIS_MAIN, connect, encode, freePort, info, killOnExit, sleep, rng, startProbed } from './lib/servers.mjs';
+import { NODIS_MAIN, connect, freePort, generateRdb, info, killOnExit, sleep, startProbed, waitLoaded } from './lib/servers.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : d);
@@ -56,53 +56,17 @@ function commandFor(i, rand) {
   return argv;
 }
 
-/** Wait for INFO loading:0 and DBSIZE >= min (a server may answer before its load starts). */
-async function waitReady(port, child, min = 0, ms = 180_000) {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const c = await connect(port);
-      const inf = await c.call(['INFO', 'persistence']);
-      const r = typeof inf === 'string' && inf.includes('loading:0') ? await c.call(['DBSIZE']) : null;
-      c.close();
-      if (typeof r === 'number' && r >= min) return r;
-    } catch {}
-    await sleep(20);
-  }
-  throw new Error('server not ready');
-}
 
-async function generate() {
-  if (fs.existsSync(DUMP)) return;
-  console.log(`generating ${N} keys with redis-server into ${DUMP}`);
-  const port = await freePort();
-  const gdir = fs.mkdtempSync(path.join(DIR, 'gen-'));
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', gdir], { stdio: 'ignore' });
-  await waitReady(port, child);
-  const c = await connect(port);
-  const rand = rng(7);
-  for (let i = 0; i < N; i += 10_000) {
-    const parts = [];
-    const m = Math.min(10_000, N - i);
-    for (let j = 0; j < m; j++) parts.push(encode(commandFor(i + j, rand)));
-    await c.send(Buffer.concat(parts), m);
-  }
-  if ((await c.call(['SAVE'])) !== 'OK') throw new Error('SAVE failed');
-  c.close();
-  child.kill('SIGKILL');
-  fs.renameSync(path.join(gdir, 'dump.rdb'), DUMP);
-  fs.rmSync(gdir, { recursive: true, force: true });
-}
-
-const rssOf = (pid) => {
+/** A "<field>: <n> kB" line of /proc/<pid>/<file> in bytes (0 when the process is gone). */
+const procBytes = (pid, file, field) => {
   try {
-    const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+    const m = fs.readFileSync(`/proc/${pid}/${file}`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
   }
 };
+const rssOf = (pid) => procBytes(pid, 'status', 'VmRSS');
 const childrenOf = (pid) => {
   try {
     return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -110,14 +74,7 @@ const childrenOf = (pid) => {
     return [];
   }
 };
-const privateDirty = (pid) => {
-  try {
-    const m = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/Private_Dirty:\s+(\d+) kB/);
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-};
+const privateDirty = (pid) => procBytes(pid, 'smaps_rollup', 'Private_Dirty');
 
 function pct(xs, p) {
   if (!xs.length) return NaN;
@@ -145,7 +102,7 @@ async function round(kind) {
   spawned.add(child);
   const tSpawn = Number(process.hrtime.bigint()) / 1e6;
   if (NICE !== null) os.setPriority(child.pid, NICE);
-  const keys = await waitReady(port, child, N);
+  const keys = await waitLoaded(port, child, { min: N, pollMs: 20 });
   await sleep(500);
   const rssStart = rssOf(child.pid);
   // Write load for the whole measurement.
@@ -235,7 +192,7 @@ async function round(kind) {
   };
 }
 
-await generate();
+await generateRdb(DUMP, N, commandFor, 7, spawned);
 console.log(`dataset ${DUMP} (${(fs.statSync(DUMP).size / 1e6).toFixed(1)} MB), load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const kinds = ONLY ? [ONLY] : ['nodis', 'redis'];
 const all = { nodis: [], redis: [] };

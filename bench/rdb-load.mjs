@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NODIS_MAIN, connect, encode, freePort, killOnExit, sleep, rng } from './lib/servers.mjs';
+import { NODIS_MAIN, connect, freePort, generateRdb, killOnExit, sleep, waitLoaded } from './lib/servers.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : d);
@@ -45,27 +45,6 @@ function commandFor(i, rand) {
   return argv;
 }
 
-/** Wait until INFO says loading:0 (some servers answer DBSIZE while loading); returns DBSIZE. */
-async function waitReady(port, child, ms = 120_000) {
-  const t0 = Date.now();
-  let c = null;
-  while (Date.now() - t0 < ms) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      c ??= await connect(port);
-      const inf = await c.call(['INFO', 'persistence']);
-      const r = typeof inf === 'string' && inf.includes('loading:0') ? await c.call(['DBSIZE']) : null;
-      if (typeof r === 'number') {
-        c.close();
-        return r;
-      }
-    } catch {
-      c = null;
-    }
-    await sleep(5);
-  }
-  throw new Error('not ready');
-}
 
 /** CPU seconds (user + system, all threads) the process has used: /proc/<pid>/stat. */
 function cpuSeconds(pid) {
@@ -74,30 +53,6 @@ function cpuSeconds(pid) {
   return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime in clock ticks (100/s)
 }
 
-async function generate() {
-  if (fs.existsSync(DUMP)) return;
-  console.log(`generating ${N} keys with redis-server into ${DUMP}`);
-  const port = await freePort();
-  const gdir = fs.mkdtempSync(path.join(DIR, 'gen-'));
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', gdir, '--dbfilename', 'dump.rdb'], { stdio: 'ignore' });
-  spawned.add(child);
-  await waitReady(port, child);
-  const c = await connect(port);
-  const rand = rng(42);
-  const BATCH = 10_000;
-  for (let i = 0; i < N; i += BATCH) {
-    const parts = [];
-    const m = Math.min(BATCH, N - i);
-    for (let j = 0; j < m; j++) parts.push(encode(commandFor(i + j, rand)));
-    await c.send(Buffer.concat(parts), m);
-  }
-  const r = await c.call(['SAVE']);
-  if (r !== 'OK') throw new Error(`SAVE: ${r}`);
-  c.close();
-  child.kill('SIGKILL');
-  fs.renameSync(path.join(gdir, 'dump.rdb'), DUMP);
-  fs.rmSync(gdir, { recursive: true, force: true });
-}
 
 /**
  * One load: returns { logged: seconds from the log line, pong: ms from spawn to a DBSIZE reply,
@@ -123,7 +78,7 @@ async function loadOnce(kind) {
     if (child.exitCode !== null) throw new Error(`${kind} exited (${child.exitCode})`);
     await sleep(2);
   }
-  const keys = await waitReady(port, child);
+  const keys = await waitLoaded(port, child, { ms: 120_000 });
   const pong = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = cpuSeconds(child.pid);
   await sleep(50);
@@ -150,7 +105,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-await generate();
+await generateRdb(DUMP, N, commandFor, 42, spawned);
 const size = fs.statSync(DUMP).size;
 console.log(`dump: ${DUMP} ${(size / 1e6).toFixed(1)} MB, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const res = { nodis: [], redis: [] };

@@ -59,17 +59,83 @@ export async function startServer(kind, args = [], nodeArgs = []) {
       await done;
     },
   };
-  for (let i = 0; i < 100; i++) {
+  if (await answersPing(port, child, 100, 100)) return s;
+  await s.stop();
+  throw new Error(`${kind} on ${port} did not start`);
+}
+
+/**
+ * Whether the server `child` started on `port` answers PING within `tries` attempts `delayMs`
+ * apart; throws as soon as the child has exited.
+ */
+export async function answersPing(port, child, tries, delayMs) {
+  for (let i = 0; i < tries; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode})`);
     try {
       const c = await connect(port);
       const pong = await c.call(['PING']);
       c.close();
-      if (pong === 'PONG') return s;
+      if (pong === 'PONG') return true;
     } catch {}
-    await sleep(100);
+    await sleep(delayMs);
   }
-  await s.stop();
-  throw new Error(`${kind} on ${port} did not start`);
+  return false;
+}
+
+/**
+ * Wait until the server on `port` says INFO loading:0 and has DBSIZE >= `min` (a server may
+ * answer before its load starts), polling every `pollMs`; returns DBSIZE. Throws when `child`
+ * exits or after `ms`.
+ */
+export async function waitLoaded(port, child, { min = 0, ms = 180_000, pollMs = 5 } = {}) {
+  const t0 = Date.now();
+  let c = null;
+  while (Date.now() - t0 < ms) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      c ??= await connect(port);
+      const inf = await c.call(['INFO', 'persistence']);
+      const r = typeof inf === 'string' && inf.includes('loading:0') ? await c.call(['DBSIZE']) : null;
+      if (typeof r === 'number' && r >= min) {
+        c.close();
+        return r;
+      }
+    } catch {
+      c = null;
+    }
+    await sleep(pollMs);
+  }
+  c?.close();
+  throw new Error('server not ready');
+}
+
+/**
+ * Make the RDB file `file` unless it exists: a redis-server (added to `spawned`, killOnExit's
+ * set) gets commandFor(i, rand) for i < n, rand = rng(seed), in pipelined batches, then SAVE.
+ */
+export async function generateRdb(file, n, commandFor, seed, spawned) {
+  if (fs.existsSync(file)) return;
+  console.log(`generating ${n} keys with redis-server into ${file}`);
+  const port = await freePort();
+  const gdir = fs.mkdtempSync(path.join(path.dirname(file), 'gen-'));
+  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', gdir], { stdio: 'ignore' });
+  spawned.add(child);
+  await waitLoaded(port, child);
+  const c = await connect(port);
+  const rand = rng(seed);
+  const BATCH = 10_000;
+  for (let i = 0; i < n; i += BATCH) {
+    const parts = [];
+    const m = Math.min(BATCH, n - i);
+    for (let j = 0; j < m; j++) parts.push(encode(commandFor(i + j, rand)));
+    await c.send(Buffer.concat(parts), m);
+  }
+  const r = await c.call(['SAVE']);
+  if (r !== 'OK') throw new Error(`SAVE: ${r}`);
+  c.close();
+  child.kill('SIGKILL');
+  fs.renameSync(path.join(gdir, 'dump.rdb'), file);
+  fs.rmSync(gdir, { recursive: true, force: true });
 }
 
 /** RESP encoding of one command (args: strings or Buffers). */

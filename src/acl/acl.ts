@@ -18,6 +18,8 @@ import type { Client } from '../engine/client.js';
 import type { Engine } from '../engine/engine.js';
 import type { Command } from '../engine/registry.js';
 import { errnoText, trimChars } from '../config/text.js';
+import { wrongArity } from '../protocol/errors.js';
+import { arityAccepts } from '../commands/spec.js';
 import { CATEGORIES, CommandTable, categoryBit } from './command-table.js';
 import {
   ACL_OK, DENIED_AUTH, DENIED_CHANNEL, DENIED_CMD, DENIED_KEY, channelAllowed, checkCommand,
@@ -37,11 +39,10 @@ function byteOrder(a: string, b: string): number {
 }
 
 export class Acl implements AclHooks, AclPort {
-  readonly table: CommandTable;
+  private readonly table: CommandTable;
   readonly defaultUser: User;
   private users = new Map<string, User>();
-  readonly aclLog = new AclLog();
-  authRequired = false;
+  private readonly aclLog = new AclLog();
 
   constructor(private readonly e: Engine) {
     this.table = new CommandTable(e.registry);
@@ -54,7 +55,7 @@ export class Acl implements AclHooks, AclPort {
   private readonly pubsubDefault = (): number =>
     this.e.config.getStr('acl-pubsub-default') === 'allchannels' ? SEL_ALLCHANNELS : 0;
 
-  newUser(name: string): User {
+  private newUser(name: string): User {
     return new User(name, this.table, this.pubsubDefault);
   }
 
@@ -64,10 +65,14 @@ export class Acl implements AclHooks, AclPort {
     return u;
   }
 
-  /** After the default user changed: does a new connection need AUTH? */
-  refreshAuth(): void {
+  /** Does a new connection need AUTH (the default user lacks nopass, or it is off)? */
+  get authRequired(): boolean {
     const f = this.defaultUser.flags;
-    this.authRequired = !(f & U_NOPASS) || (f & U_DISABLED) !== 0;
+    return !(f & U_NOPASS) || (f & U_DISABLED) !== 0;
+  }
+
+  /** After the default user changed: tell the engine whether new connections need AUTH. */
+  private refreshAuth(): void {
     this.e.authRequired = this.authRequired;
     // The pre-auth request limits apply while a client still has to authenticate.
     for (const c of this.e.clients.values()) if (!c.authenticated) c.conn.parser.authRequired = this.authRequired;
@@ -78,10 +83,6 @@ export class Acl implements AclHooks, AclPort {
     this.defaultUser.apply('resetpass');
     this.defaultUser.apply(password === '' ? 'nopass' : '>' + password);
     this.refreshAuth();
-  }
-
-  getUserObject(name: string): User | undefined {
-    return this.users.get(name);
   }
 
   /* ---- the engine's gate (AclHooks) -------------------------------------------------------- */
@@ -122,8 +123,7 @@ export class Acl implements AclHooks, AclPort {
   }
 
   private addLog(c: Client, reason: number, context: string, object: string, username: string): void {
-    const info = this.e.ports.infoLine(c.id);
-    const cinfo = info.endsWith('\n') ? info.slice(0, -1) : info;
+    const cinfo = this.e.ports.clientInfoLine(c);
     this.aclLog.add(reason, context, object, username, cinfo, this.e.config.getNum('acllog-max-len'));
   }
 
@@ -131,9 +131,7 @@ export class Acl implements AclHooks, AclPort {
 
   /** Close a client now, or after its reply when it is the one running the command. */
   private closeClient(c: Client): void {
-    if (c === this.e.currentClient) c.closeAfterReply();
-    else c.killed = true;
-    this.e.schedule(c);
+    this.e.closeSoon(c, c === this.e.currentClient);
   }
 
   /** ACLFreeUserAndKillClients: the user is gone; its connections are closed. */
@@ -152,24 +150,20 @@ export class Acl implements AclHooks, AclPort {
    */
   private killPubsubClientsIfNeeded(next: User, original: User): void {
     if (next.selectors.some((s) => s.flags & SEL_ALLCHANNELS)) return;
-    const upcoming: string[] = [];
-    for (const s of next.selectors) upcoming.push(...s.channels);
-    let superset = true;
-    for (const s of original.selectors) {
-      if (s.flags & SEL_ALLCHANNELS || !s.channels.every((ch) => upcoming.includes(ch))) {
-        superset = false;
-        break;
-      }
-    }
+    const upcoming = next.selectors.flatMap((s) => s.channels);
+    const superset = original.selectors.every(
+      (s) => !(s.flags & SEL_ALLCHANNELS) && s.channels.every((ch) => upcoming.includes(ch)));
     if (superset) return;
+    const outside = (list: Iterable<string>, isPattern: boolean): boolean => {
+      for (const ch of list) if (!channelAllowed(upcoming, ch, isPattern)) return true;
+      return false;
+    };
     for (const c of this.e.clients.values()) {
       const subs = c.pubsub;
       if (c.aclUser !== original || subs === null || this.e.clientType(c) !== 'pubsub') continue;
-      let kill = false;
-      for (const p of subs.patterns) if (!channelAllowed(upcoming, p, true)) kill = true;
-      for (const ch of subs.channels) if (!kill && !channelAllowed(upcoming, ch, false)) kill = true;
-      for (const ch of subs.shard) if (!kill && !channelAllowed(upcoming, ch, false)) kill = true;
-      if (kill) this.closeClient(c);
+      if (outside(subs.patterns, true) || outside(subs.channels, false) || outside(subs.shard, false)) {
+        this.closeClient(c);
+      }
     }
   }
 
@@ -263,15 +257,7 @@ export class Acl implements AclHooks, AclPort {
   categoryCommands(category: string): string[] | null {
     const bit = categoryBit(category);
     if (bit === 0) return null;
-    const out: string[] = [];
-    const walk = (list: Iterable<Command>): void => {
-      for (const cmd of list) {
-        if (this.table.cats[this.table.id(cmd)]! & bit) out.push(cmd.fullName);
-        if (cmd.subcommands !== null) walk(cmd.subcommands.values());
-      }
-    };
-    walk(this.table.top);
-    return out;
+    return this.table.inCategory(bit).map((cmd) => cmd.fullName);
   }
 
   log(count: number): AclLogEntryView[] {
@@ -294,10 +280,7 @@ export class Acl implements AclHooks, AclPort {
     if (u === undefined) return { error: `ERR User '${username}' not found` };
     const cmd = this.e.registry.lookup(argv);
     if (cmd === undefined) return { error: `ERR Command '${argv[0] as string}' not found` };
-    const arity = cmd.spec.arity;
-    if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
-      return { error: `ERR wrong number of arguments for '${cmd.fullName}' command` };
-    }
+    if (!arityAccepts(cmd.spec, argv.length)) return { error: wrongArity(cmd.fullName) };
     const r = checkCommand(u, cmd, argv);
     switch (r.reason) {
       case ACL_OK: return null;
@@ -333,7 +316,7 @@ export class Acl implements AclHooks, AclPort {
   }
 
   /** ACLLoadFromFile: all users or nothing; returns null or the errors found (one line). */
-  loadFromFile(): string | null {
+  private loadFromFile(): string | null {
     const name = this.aclFile;
     let text: string;
     try {
@@ -395,7 +378,7 @@ export class Acl implements AclHooks, AclPort {
   }
 
   /** ACLSaveToFile: write every user to a temporary file, then rename it over the ACL file. */
-  saveToFile(): boolean {
+  private saveToFile(): boolean {
     const body = this.list().join('\n') + (this.users.size ? '\n' : '');
     const file = this.aclFilePath();
     const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;

@@ -6,7 +6,7 @@
  * key or channel at the highest argument position among the selectors' failures.
  */
 
-import type { Command } from '../engine/registry.js';
+import { F_NO_AUTH, type Command } from '../engine/registry.js';
 import { commandHasKeys, commandKeys, type KeyRef } from '../commands/command-info.js';
 import { stringMatch } from '../util/glob.js';
 import { CH_PATTERN, CH_PUBLISH, CH_SUBSCRIBE } from './command-table.js';
@@ -24,8 +24,6 @@ export interface CheckResult {
   /** Argument index of the denied key or channel. */
   pos: number;
 }
-
-const F_NO_AUTH_FLAG = 'no_auth';
 
 function keyAccess(flags: readonly string[]): number {
   let need = 0;
@@ -63,7 +61,7 @@ function selectorCheck(
   sel: Selector, cmd: Command, id: number, argv: readonly string[], cache: KeyCache, out: CheckResult,
 ): number {
   const table = sel.table;
-  if (!(sel.flags & SEL_ALLCOMMANDS) && !cmd.spec.flags.includes(F_NO_AUTH_FLAG) && sel.allowed[id] !== 1) {
+  if (!(sel.flags & SEL_ALLCOMMANDS) && !(cmd.flagBits & F_NO_AUTH) && sel.allowed[id] !== 1) {
     const firsts = sel.firstArgs?.get(id);
     if (argv.length < 2 || firsts === undefined) return DENIED_CMD;
     const arg = (argv[cmd.parent !== null ? 2 : 1] ?? '').toLowerCase();

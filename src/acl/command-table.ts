@@ -26,7 +26,7 @@ export function categoryBit(name: string): number {
 /** Channel arguments of the pub/sub commands (Redis's commands_with_channels table). */
 export const CH_PUBLISH = 1;
 export const CH_SUBSCRIBE = 2;
-export const CH_UNSUBSCRIBE = 4;
+const CH_UNSUBSCRIBE = 4;
 export const CH_PATTERN = 8;
 const CHANNEL_SPECS: Record<string, { flags: number; count: number }> = {
   subscribe: { flags: CH_SUBSCRIBE, count: -1 },
@@ -78,6 +78,11 @@ export class CommandTable {
     const id = this.ids.get(cmd);
     if (id === undefined) throw new Error(`command ${cmd.fullName} is not in the ACL table`);
     return id;
+  }
+
+  /** The commands and subcommands in a category (its bit), in table order. */
+  inCategory(bit: number): Command[] {
+    return this.byId.filter((_, id) => this.cats[id]! & bit);
   }
 
   /**

@@ -11,8 +11,6 @@ import { Acl } from './acl.js';
 import { CommandTable } from './command-table.js';
 import { User, mergeSelectorArgs, ruleErrorText } from './user.js';
 
-export { Acl } from './acl.js';
-
 let validationTable: CommandTable | null = null;
 
 /**

@@ -55,10 +55,6 @@ export class AclLog {
     this.entries = [];
   }
 
-  get length(): number {
-    return this.entries.length;
-  }
-
   view(count: number): AclLogEntryView[] {
     const now = Date.now();
     return this.entries.slice(0, Math.max(0, count)).map((e) => ({

@@ -19,7 +19,7 @@ export const SEL_ALLCOMMANDS = 8;
 
 export const PERM_READ = 1;
 export const PERM_WRITE = 2;
-export const PERM_ALL = PERM_READ | PERM_WRITE;
+const PERM_ALL = PERM_READ | PERM_WRITE;
 
 /** The errno-like codes of ACLSetUser / ACLSetSelector failures. */
 export type RuleError = 'ENOENT' | 'EINVAL' | 'EEXIST' | 'EISDIR' | 'ENODEV' | 'EBADMSG' | 'EALREADY' | 'ECHILD';
@@ -80,18 +80,11 @@ export class Selector {
     if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) this.setBit(this.table.id(sub), allow);
   }
 
-  private setCategory(list: Iterable<Command>, bit: number, allow: boolean): void {
-    for (const cmd of list) {
-      if (this.table.cats[this.table.id(cmd)]! & bit) this.changePerm(cmd, allow);
-      if (cmd.subcommands !== null) this.setCategory(cmd.subcommands.values(), bit, allow);
-    }
-  }
-
   /** +@cat / -@cat: false for an unknown category. */
   setCategoryByName(name: string, allow: boolean): boolean {
     const bit = categoryBit(name);
     if (bit === 0) return false;
-    this.setCategory(this.table.top, bit, allow);
+    for (const cmd of this.table.inCategory(bit)) this.changePerm(cmd, allow);
     return true;
   }
 
@@ -223,15 +216,9 @@ export class Selector {
 
   /** ACLDescribeSelector: keys, channels and command rules, as ACL LIST shows a selector. */
   describe(): string {
-    let out = '';
-    if (this.flags & SEL_ALLKEYS) out += '~* ';
-    else for (const p of this.patterns) out += patternRule(p) + ' ';
-    if (this.flags & SEL_ALLCHANNELS) out += '&* ';
-    else {
-      out += 'resetchannels ';
-      for (const c of this.channels) out += '&' + c + ' ';
-    }
-    return out + describeCommandRules(this);
+    const channels = this.flags & SEL_ALLCHANNELS ? '' : 'resetchannels';
+    const parts = [this.describeKeys(), channels, this.describeChannels(), describeCommandRules(this)];
+    return parts.filter((p) => p !== '').join(' ');
   }
 }
 
@@ -259,7 +246,7 @@ function countCategory(table: CommandTable, allowed: Uint8Array, bit: number): [
  * that fits best (more commands in common than different, fewest differences, then most in
  * common), and finally fix single commands, emitting first-arg rules of denied commands.
  */
-export function describeCommandRules(sel: Selector): string {
+function describeCommandRules(sel: Selector): string {
   const table = sel.table;
   const additive = !sel.canRunFutureCommands();
   const fake = new Selector(table, 0, 0);

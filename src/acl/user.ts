@@ -12,11 +12,11 @@ import {
   Selector, SEL_ALLCHANNELS, SEL_ALLCOMMANDS, SEL_ALLKEYS, SEL_ROOT, type RuleError,
 } from './selector.js';
 
-export const U_ENABLED = 1;
+const U_ENABLED = 1;
 export const U_DISABLED = 2;
 export const U_NOPASS = 4;
-export const U_SKIP_SANITIZE = 8;
-export const U_SANITIZE = 16;
+const U_SKIP_SANITIZE = 8;
+const U_SANITIZE = 16;
 
 /** Flag names in the order ACL LIST / GETUSER show them. */
 const USER_FLAGS: ReadonlyArray<[string, number]> = [
@@ -94,10 +94,6 @@ export class User implements AclSubject {
     return this.selectors[0] as Selector;
   }
 
-  get enabled(): boolean {
-    return (this.flags & U_DISABLED) === 0;
-  }
-
   /** Make this user's rules a copy of `src`'s (the name stays). */
   copyFrom(src: User): void {
     this.flags = src.flags;
@@ -108,7 +104,7 @@ export class User implements AclSubject {
   }
 
   /** Recompute the cached "no check needed" flag after a change. */
-  refresh(): void {
+  private refresh(): void {
     const all = SEL_ALLKEYS | SEL_ALLCHANNELS | SEL_ALLCOMMANDS;
     this.unrestricted = this.selectors.some((s) => (s.flags & all) === all);
   }
@@ -160,23 +156,15 @@ export class User implements AclSubject {
         return null;
     }
     const c = op[0];
-    if (c === '>' || c === '#') {
-      let hash: string;
-      if (c === '>') hash = hashPassword(op.slice(1));
-      else {
-        hash = op.slice(1);
-        if (!validHash(hash)) return 'EBADMSG';
-      }
-      if (!this.passwords.includes(hash)) this.passwords.push(hash);
-      this.flags &= ~U_NOPASS;
-      return null;
-    }
-    if (c === '<' || c === '!') {
-      let hash: string;
-      if (c === '<') hash = hashPassword(op.slice(1));
-      else {
-        hash = op.slice(1);
-        if (!validHash(hash)) return 'EBADMSG';
+    if (c === '>' || c === '#' || c === '<' || c === '!') {
+      // '>' and '<' name a password, '#' and '!' its hash.
+      const given = c === '#' || c === '!';
+      const hash = given ? op.slice(1) : hashPassword(op.slice(1));
+      if (given && !validHash(hash)) return 'EBADMSG';
+      if (c === '>' || c === '#') {
+        if (!this.passwords.includes(hash)) this.passwords.push(hash);
+        this.flags &= ~U_NOPASS;
+        return null;
       }
       const i = this.passwords.indexOf(hash);
       if (i < 0) return 'ENODEV';

@@ -9,10 +9,17 @@ import type { AclSelectorView, Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
 import { replyHelp } from './lookup.js';
 import * as E from '../protocol/errors.js';
-import { formatDouble17g, string2ll } from '../util/numbers.js';
-import { is } from './args.js';
+import { formatDouble17g } from '../util/numbers.js';
+import { intArg, is } from './args.js';
 
 const GENPASS_MAX_BITS = 4096;
+
+/** CAT, GENPASS and LOG take at most one argument: replies the syntax error past it. */
+function tooManyArgs(c: Ctx, argv: string[]): boolean {
+  if (argv.length <= 3) return false;
+  c.reply.error(E.subcommandSyntax(argv[1] as string, argv[0] as string));
+  return true;
+}
 
 function setuserCommand(c: Ctx, argv: string[]): void {
   const err = c.server.acl.setUser(argv[2] as string, argv.slice(3));
@@ -83,10 +90,7 @@ function saveCommand(c: Ctx): void {
 }
 
 function catCommand(c: Ctx, argv: string[]): void {
-  if (argv.length > 3) {
-    c.reply.error(E.subcommandSyntax(argv[1] as string, argv[0] as string));
-    return;
-  }
+  if (tooManyArgs(c, argv)) return;
   if (argv.length === 2) {
     c.reply.bulkArray(c.server.acl.categories());
     return;
@@ -101,33 +105,24 @@ function catCommand(c: Ctx, argv: string[]): void {
 }
 
 function genpassCommand(c: Ctx, argv: string[]): void {
-  if (argv.length > 3) {
-    c.reply.error(E.subcommandSyntax(argv[1] as string, argv[0] as string));
-    return;
-  }
+  if (tooManyArgs(c, argv)) return;
   let bits = 256;
   if (argv.length === 3) {
-    const n = string2ll(argv[2] as string);
-    if (n === null) {
-      c.reply.error(E.NOT_INTEGER);
-      return;
-    }
-    if (n <= 0n || n > BigInt(GENPASS_MAX_BITS)) {
+    const n = intArg(c, argv[2]);
+    if (n === null) return;
+    if (n <= 0 || n > GENPASS_MAX_BITS) {
       c.reply.error('ERR ACL GENPASS argument must be the number of bits for the output password, a positive number ' +
         `up to ${GENPASS_MAX_BITS}`);
       return;
     }
-    bits = Number(n);
+    bits = n;
   }
   const chars = Math.floor((bits + 3) / 4);
   c.reply.bulk(randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars));
 }
 
 function logCommand(c: Ctx, argv: string[]): void {
-  if (argv.length > 3) {
-    c.reply.error(E.subcommandSyntax(argv[1] as string, argv[0] as string));
-    return;
-  }
+  if (tooManyArgs(c, argv)) return;
   let count = 10;
   if (argv.length === 3) {
     if (is(argv[2], 'reset')) {
@@ -135,12 +130,9 @@ function logCommand(c: Ctx, argv: string[]): void {
       c.reply.ok();
       return;
     }
-    const n = string2ll(argv[2] as string);
-    if (n === null) {
-      c.reply.error(E.NOT_INTEGER);
-      return;
-    }
-    count = n < 0n ? 0 : n > 1000000000n ? 1000000000 : Number(n);
+    const n = intArg(c, argv[2]);
+    if (n === null) return;
+    count = Math.min(Math.max(n, 0), 1000000000);
   }
   const entries = c.server.acl.log(count);
   const r = c.reply;

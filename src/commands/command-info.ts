@@ -12,7 +12,7 @@
  */
 
 import type { Ctx } from './context.js';
-import type { ArgSpec, CommandFlag, CommandSpec, KeyRef, KeySpec, KeySpecFlag } from './spec.js';
+import { arityAccepts, type ArgSpec, type CommandFlag, type CommandSpec, type KeyRef, type KeySpec, type KeySpecFlag } from './spec.js';
 import { is } from './args.js';
 import { replyHelp } from './lookup.js';
 import * as E from '../protocol/errors.js';
@@ -569,7 +569,7 @@ function getKeysGeneric(c: Ctx, argv: string[], withFlags: boolean): void {
     return;
   }
   const argc = target.length;
-  if ((spec.arity > 0 && spec.arity !== argc) || argc < -spec.arity) {
+  if (!arityAccepts(spec, argc)) {
     c.reply.error('ERR Invalid number of arguments specified for command');
     return;
   }

@@ -22,7 +22,9 @@ export interface ClientView {
   libVer: string;
   /** Index of the selected database. */
   readonly dbIndex: number;
-  authenticated: boolean;
+  readonly authenticated: boolean;
+  /** Mark the client (un)authenticated (its parser's pre-AUTH limits follow). */
+  setAuthenticated(ok: boolean): void;
   /** Name of the ACL user the client is authenticated as. */
   readonly user: string;
   noEvict: boolean;

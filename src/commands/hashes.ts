@@ -14,7 +14,7 @@ import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
 import { is } from './args.js';
 import { dbAdd, lookupRead } from './lookup.js';
-import { parseCursor, parseScanOptions } from './scan.js';
+import { cursorArg, parseScanOptions } from './scan.js';
 import * as E from '../protocol/errors.js';
 import { NOTIFY_GENERIC, NOTIFY_HASH } from '../keyspace/notify.js';
 import { ENC_LISTPACK, OBJ_HASH, type RObject } from '../keyspace/object.js';
@@ -414,11 +414,8 @@ function hrandfieldWithCount(c: Ctx, key: string, l: number, withValues: boolean
 
 function hscanCommand(c: Ctx, argv: string[]): void {
   const r = c.reply;
-  const cursor = parseCursor(argv[2] as string);
-  if (cursor === null) {
-    r.error('ERR invalid cursor');
-    return;
-  }
+  const cursor = cursorArg(c, argv[2] as string);
+  if (cursor === null) return;
   const o = readHash(c, argv[1] as string, () => {
     r.array(2);
     r.bulk('0');

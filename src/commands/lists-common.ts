@@ -6,7 +6,7 @@
  */
 
 import type { Ctx } from './context.js';
-import { is } from './args.js';
+import { atoi, is } from './args.js';
 import { dbAdd } from './lookup.js';
 import { LONG_MAX, rangeLong } from './zsets-common.js';
 import * as E from '../protocol/errors.js';
@@ -172,9 +172,8 @@ export function parseMpop(c: Ctx, argv: string[], numkeysIdx: number): MpopArgs 
 /** genericGetKeys for LMPOP/BLMPOP: numkeys at `idx` (atoi), keys right after it. */
 export function mpopKeys(idx: number): (argv: readonly string[]) => number[] {
   return (argv) => {
-    const m = /^\s*[+-]?\d+/.exec(argv[idx] ?? '');
-    const num = m === null ? 0 : Number(m[0]);
-    if (!(num >= 1) || num > argv.length - idx - 1) return [];
+    const num = atoi(argv[idx] ?? '');
+    if (num < 1 || num > argv.length - idx - 1) return [];
     const keys: number[] = [];
     for (let i = 0; i < num; i++) keys.push(idx + 1 + i);
     return keys;

@@ -25,15 +25,24 @@
 import net from 'node:net';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Ctx, ServerPorts } from './context.js';
-import type { CommandSpec, KeyRef } from './spec.js';
-import { intArg, is } from './args.js';
+import { keyRange, type CommandSpec, type KeyRef } from './spec.js';
+import { atoi, intArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
 import { SYNTAX } from '../protocol/errors.js';
 import { NOTIFY_GENERIC } from '../keyspace/notify.js';
-import type { RObject } from '../keyspace/object.js';
 
 /** Largest chunk Redis writes at once; also our write unit. */
 const WRITE_CHUNK = 64 * 1024;
+
+/** One key to move: its DUMP payload as serialized. */
+interface Item {
+  key: string;
+  payload: Buffer;
+  /** Absolute expire (unix ms) at serialization, -1 = none. */
+  expire: number;
+  /** The target acknowledged its RESTORE. */
+  ok: boolean;
+}
 
 interface Job {
   /** The argv array of the blocked call: the engine's re-run passes the same array. */
@@ -43,24 +52,10 @@ interface Job {
   wakeKey: string;
   dbIndex: number;
   copy: boolean;
-  keys: string[];
-  payloads: Buffer[];
-  /** Absolute expire (unix ms) at serialization, -1 = none. */
-  expires: number[];
-  /** Per key: the target acknowledged its RESTORE. */
-  ok: boolean[];
+  items: Item[];
   /** The reply to give, once the transfer ended. */
   error: string | null;
   done: boolean;
-}
-
-/** Transfers in flight or finished and not yet collected, by client id. */
-const jobs = new Map<number, Job>();
-
-/** atoi: the leading decimal number of `s`, 0 when there is none. */
-function atoi(s: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(s);
-  return m === null ? 0 : Number(m[1]);
 }
 
 function bulkHeader(out: Buffer[], s: string | Buffer): void {
@@ -95,7 +90,7 @@ class Target {
   sock: net.Socket | null = null;
   lastDbid = -1;
   busy = false;
-  readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<() => void> = [];
   private idle: NodeJS.Timeout | null = null;
   private acc = '';
   private lines: string[] = [];
@@ -247,25 +242,32 @@ class Target {
   }
 }
 
-/** The cached connections of each server (keyed by its ports object). */
-const caches = new WeakMap<object, Map<string, Target>>();
+/** What each server (keyed by its ports object) keeps between calls. */
+interface ServerState {
+  /** The cached connections, by "host:port". */
+  targets: Map<string, Target>;
+  /** Transfers in flight or finished and not yet collected, by client id (ids are per server). */
+  jobs: Map<number, Job>;
+}
 
-function cacheOf(server: ServerPorts): Map<string, Target> {
-  let m = caches.get(server);
-  if (m === undefined) caches.set(server, (m = new Map()));
-  return m;
+const states = new WeakMap<object, ServerState>();
+
+function stateOf(server: ServerPorts): ServerState {
+  let st = states.get(server);
+  if (st === undefined) states.set(server, (st = { targets: new Map(), jobs: new Map() }));
+  return st;
 }
 
 /** INFO stats migrate_cached_sockets. */
 export function migrateCachedSockets(server: ServerPorts): number {
   let n = 0;
-  for (const t of caches.get(server)?.values() ?? []) if (t.sock !== null) n++;
+  for (const t of states.get(server)?.targets.values() ?? []) if (t.sock !== null) n++;
   return n;
 }
 
 /** migrateGetSocket: the cached target for host:port, or a new one (evicting when full). */
 function targetFor(server: ServerPorts, host: string, port: string): Target {
-  const cache = cacheOf(server);
+  const cache = stateOf(server).targets;
   const name = `${host}:${port}`;
   let t = cache.get(name);
   if (t !== undefined) return t;
@@ -283,21 +285,27 @@ function targetFor(server: ServerPorts, host: string, port: string): Target {
 }
 
 const CONNECT_ERROR = 'IOERR error or timeout connecting to the client';
-const WRITE_ERROR = 'IOERR error or timeout writing to target instance';
+
+/** The reply when the connection failed or timed out after connecting. */
+function ioError(failed: TransferResult['failed']): string {
+  return `IOERR error or timeout ${failed === 'writing' ? 'writing' : 'reading'} to target instance`;
+}
 
 /**
- * Whether a connect error happens after Redis's non-blocking connect() was accepted (the
- * peer refused or was unreachable: Redis finds out at its first write) rather than in the
- * connect call itself (name resolution, a bad address).
+ * Connect errors that happen after Redis's non-blocking connect() was accepted (the peer
+ * refused or was unreachable: Redis finds out at its first write), unlike errors in the
+ * connect call itself (name resolution, a bad address). The sync helper thread gets them too.
  */
+const REFUSAL_CODES = ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EADDRNOTAVAIL'];
+
 function connectErrorIsRefusal(err: NodeJS.ErrnoException): boolean {
-  return err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET' || err.code === 'EHOSTUNREACH' ||
-    err.code === 'ETIMEDOUT' || err.code === 'EADDRNOTAVAIL';
+  return err.code !== undefined && REFUSAL_CODES.includes(err.code);
 }
 
 /** The transfer ended: hand the outcome to the blocked client's second call. */
 function complete(server: ServerPorts, job: Job): void {
   job.done = true;
+  const jobs = stateOf(server).jobs;
   if (jobs.get(job.clientId) !== job) return; // the client moved on
   // A client that disconnected meanwhile leaves nothing to collect.
   if (!server.clients.exists(job.clientId)) jobs.delete(job.clientId);
@@ -323,7 +331,7 @@ function run(server: ServerPorts, job: Job, host: string, port: string, timeoutM
         run(server, job, host, port, timeoutMs, auth, dbid, false);
         return;
       }
-      job.error = res === 'refused' ? WRITE_ERROR : CONNECT_ERROR;
+      job.error = res === 'refused' ? ioError('writing') : CONNECT_ERROR;
       complete(server, job);
     });
   });
@@ -334,11 +342,9 @@ function buildRequest(job: Job, auth: string[] | null, select: boolean, dbid: nu
   const out: Buffer[] = [];
   if (auth !== null) command(out, ['AUTH', ...auth]);
   if (select) command(out, ['SELECT', String(dbid)]);
-  for (let j = 0; j < job.keys.length; j++) {
-    const when = job.expires[j] as number;
-    let ttl = 0;
-    if (when !== -1) ttl = Math.max(1, when - Date.now());
-    const args: Array<string | Buffer> = ['RESTORE', job.keys[j] as string, String(ttl), job.payloads[j] as Buffer];
+  for (const it of job.items) {
+    const ttl = it.expire === -1 ? 0 : Math.max(1, it.expire - Date.now());
+    const args: Array<string | Buffer> = ['RESTORE', it.key, String(ttl), it.payload];
     if (job.replace) args.push('REPLACE');
     command(out, args);
   }
@@ -347,10 +353,11 @@ function buildRequest(job: Job, auth: string[] | null, select: boolean, dbid: nu
 
 /**
  * Read the reply lines of one exchange into `job` (which keys were acknowledged, the error to
- * reply). Returns 'retry' when nothing was processed and the socket failed without timing out
- * (Redis then tries once more on a fresh connection), 'target-error', 'socket-error' or 'ok'.
+ * reply). Returns 'retry' when `mayRetry`, nothing was processed and the socket failed without
+ * timing out (Redis then tries once more on a fresh connection), 'target-error', 'socket-error'
+ * or 'ok'.
  */
-function judge(job: Job, r: TransferResult, auth: boolean, select: boolean): 'retry' | 'target-error' | 'socket-error' | 'ok' {
+function judge(job: Job, r: TransferResult, auth: boolean, select: boolean, mayRetry: boolean): 'retry' | 'target-error' | 'socket-error' | 'ok' {
   const pre = (auth ? 1 : 0) + (select ? 1 : 0);
   const authLine = auth ? r.lines[0] : undefined;
   const selectLine = select ? r.lines[pre - 1] : undefined;
@@ -358,7 +365,7 @@ function judge(job: Job, r: TransferResult, auth: boolean, select: boolean): 're
   let socketError = r.lines.length < pre;
   let j = 0;
   if (!socketError) {
-    for (; j < job.keys.length; j++) {
+    for (; j < job.items.length; j++) {
       const line = r.lines[pre + j];
       if (line === undefined) {
         socketError = true;
@@ -370,17 +377,17 @@ function judge(job: Job, r: TransferResult, auth: boolean, select: boolean): 're
           targetError = `ERR Target instance replied with error: ${errLine.slice(1)}`;
         }
       } else {
-        job.ok[j] = true;
+        (job.items[j] as Item).ok = true;
       }
     }
   }
-  if (targetError === null && socketError && j === 0 && !r.timedOut) return 'retry';
+  if (mayRetry && targetError === null && socketError && j === 0 && !r.timedOut) return 'retry';
   if (targetError !== null) {
     job.error = targetError;
     return 'target-error';
   }
   if (socketError) {
-    job.error = `IOERR error or timeout ${r.failed === 'writing' ? 'writing' : 'reading'} to target instance`;
+    job.error = ioError(r.failed);
     return 'socket-error';
   }
   return 'ok';
@@ -393,23 +400,15 @@ function exchange(
   const select = t.lastDbid !== dbid;
   const data = buildRequest(job, auth, select, dbid);
   const pre = (auth !== null ? 1 : 0) + (select ? 1 : 0);
-  t.exchange(data, pre + job.keys.length, timeoutMs, (r) => {
-    let verdict = judge(job, r, auth !== null, select);
+  t.exchange(data, pre + job.items.length, timeoutMs, (r) => {
+    const verdict = judge(job, r, auth !== null, select, mayRetry);
     if (r.failed !== null) t.close();
-    if (verdict === 'retry') {
-      if (mayRetry) {
-        // A cached connection the target closed meanwhile: reconnect once.
-        t.release();
-        run(server, job, host, port, timeoutMs, auth, dbid, false);
-        return;
-      }
-      job.error = `IOERR error or timeout ${r.failed === 'writing' ? 'writing' : 'reading'} to target instance`;
-      verdict = 'socket-error';
-    }
     if (verdict === 'ok') t.lastDbid = dbid;
     else if (verdict === 'target-error') t.lastDbid = -1;
     t.release();
-    complete(server, job);
+    // 'retry': a cached connection the target closed meanwhile, reconnect once.
+    if (verdict === 'retry') run(server, job, host, port, timeoutMs, auth, dbid, false);
+    else complete(server, job);
   });
 }
 
@@ -424,8 +423,9 @@ function exchange(
 const SYNC_WORKER = `
 const { workerData } = require('node:worker_threads');
 const net = require('node:net');
-const { port, shared } = workerData;
+const { port, shared, refusalCodes } = workerData;
 const flag = new Int32Array(shared);
+const refused = new Set(refusalCodes);
 port.on('message', (q) => {
   const lines = [];
   let acc = '';
@@ -446,7 +446,6 @@ port.on('message', (q) => {
     clearTimeout(timer);
     timer = setTimeout(() => finish(stage, true), q.timeout);
   };
-  const refused = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EADDRNOTAVAIL']);
   sock.on('error', (e) => finish(stage === 'connecting' && refused.has(e.code) ? 'writing' : stage, false));
   sock.on('close', () => finish(stage, false));
   sock.on('data', (d) => {
@@ -485,7 +484,7 @@ function getSyncWorker(): SyncWorker {
   if (syncWorker !== null) return syncWorker;
   const shared = new SharedArrayBuffer(4);
   const { port1, port2 } = new MessageChannel();
-  const w = new Worker(SYNC_WORKER, { eval: true, workerData: { port: port2, shared }, transferList: [port2] });
+  const w = new Worker(SYNC_WORKER, { eval: true, workerData: { port: port2, shared, refusalCodes: REFUSAL_CODES }, transferList: [port2] });
   w.unref();
   w.on('error', () => {
     syncWorker = null;
@@ -512,31 +511,29 @@ function transferSync(host: string, port: number, timeoutMs: number, data: Buffe
 
 function runSync(c: Ctx, job: Job, host: string, port: string, timeoutMs: number, auth: string[] | null, dbid: number): void {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const r = transferSync(host, atoi(port), timeoutMs, buildRequest(job, auth, true, dbid), (auth ? 1 : 0) + 1 + job.keys.length);
+    const r = transferSync(host, atoi(port), timeoutMs, buildRequest(job, auth, true, dbid), (auth ? 1 : 0) + 1 + job.items.length);
     if (r === null) {
       job.error = CONNECT_ERROR;
       break;
     }
-    const verdict = judge(job, r, auth !== null, true);
-    if (verdict !== 'retry') break;
-    if (attempt === 1) job.error = `IOERR error or timeout ${r.failed === 'writing' ? 'writing' : 'reading'} to target instance`;
+    if (judge(job, r, auth !== null, true, attempt === 0) !== 'retry') break;
   }
   collect(c, job);
 }
 
 /** The second call: apply the outcome of a finished transfer. */
 function collect(c: Ctx, job: Job): void {
+  const jobs = stateOf(c.server).jobs;
   if (jobs.get(job.clientId) === job) jobs.delete(job.clientId);
   const db = c.ks.dbs[job.dbIndex] ?? c.db;
   const deleted: string[] = [];
   if (!job.copy) {
-    for (let j = 0; j < job.keys.length; j++) {
-      if (!job.ok[j]) continue;
-      const key = job.keys[j] as string;
+    for (const { key, payload, expire, ok } of job.items) {
+      if (!ok) continue;
       const cur = db.peek(key);
       // Only the value that was sent: a key changed meanwhile keeps its new value.
-      if (cur === undefined || db.getExpire(key) !== job.expires[j]) continue;
-      if (!c.server.dumpValue(cur).equals(job.payloads[j] as Buffer)) continue;
+      if (cur === undefined || db.getExpire(key) !== expire) continue;
+      if (!c.server.dumpValue(cur).equals(payload)) continue;
       db.delete(key);
       c.modified(db, key);
       c.notify(NOTIFY_GENERIC, 'del', key, db.id);
@@ -550,13 +547,13 @@ function collect(c: Ctx, job: Job): void {
 }
 
 function migrateCommand(c: Ctx, argv: string[]): void {
+  const jobs = stateOf(c.server).jobs;
   const pending = jobs.get(c.client.id);
   if (pending !== undefined) {
-    const job = pending;
-    if (job.argv === argv) {
+    if (pending.argv === argv) {
       // The engine re-ran the blocked call: collect when done, else keep waiting.
-      if (job.done) collect(c, job);
-      else c.blockForKeys([job.wakeKey], 0);
+      if (pending.done) collect(c, pending);
+      else c.blockForKeys([pending.wakeKey], 0);
       return;
     }
     jobs.delete(c.client.id); // an abandoned transfer (the client was unblocked)
@@ -605,17 +602,19 @@ function migrateCommand(c: Ctx, argv: string[]): void {
   timeout = Math.min(timeout, 2 ** 31 - 1); // a Node timer's limit
 
   const db = c.db;
-  const keys: string[] = [];
-  const objs: RObject[] = [];
+  const items: Item[] = [];
+  let found = 0;
+  const now = Date.now();
   for (let j = 0; j < numKeys; j++) {
     const key = argv[firstKey + j] as string;
     const o = lookupRead(c, db, key);
-    if (o !== null) {
-      keys.push(key);
-      objs.push(o);
-    }
+    if (o === null) continue;
+    found++;
+    const expire = db.getExpire(key);
+    if (expire !== -1 && expire < now) continue; // expired since the lookup
+    items.push({ key, payload: c.server.dumpValue(o), expire, ok: false });
   }
-  if (keys.length === 0) {
+  if (found === 0) {
     c.reply.simple('NOKEY');
     return;
   }
@@ -626,23 +625,10 @@ function migrateCommand(c: Ctx, argv: string[]): void {
     dbIndex: db.id,
     copy,
     replace,
-    keys: [],
-    payloads: [],
-    expires: [],
-    ok: [],
+    items,
     error: null,
     done: false,
   };
-  const now = Date.now();
-  for (let j = 0; j < keys.length; j++) {
-    const key = keys[j] as string;
-    const when = db.getExpire(key);
-    if (when !== -1 && when - now < 0) continue; // expired since the lookup
-    job.keys.push(key);
-    job.payloads.push(c.server.dumpValue(objs[j] as RObject));
-    job.expires.push(when);
-    job.ok.push(false);
-  }
   if (!c.canBlock) {
     runSync(c, job, argv[1] as string, argv[2] as string, timeout, auth, dbid);
     return;
@@ -658,20 +644,18 @@ function migrateGetKeys(argv: readonly string[]): KeyRef[] {
   let first = 3;
   let num = 1;
   const skip: Record<string, number> = { copy: 0, replace: 0, auth: 1, auth2: 2 };
-  if (argv.length > 6) {
-    for (let i = 6; i < argv.length; i++) {
-      const a = (argv[i] as string).toLowerCase();
-      if (a === 'keys') {
-        if ((argv[3] as string).length > 0) {
-          num = 0;
-        } else {
-          first = i + 1;
-          num = argv.length - first;
-        }
-        break;
+  for (let i = 6; i < argv.length; i++) {
+    const a = (argv[i] as string).toLowerCase();
+    if (a === 'keys') {
+      if ((argv[3] as string).length > 0) {
+        num = 0;
+      } else {
+        first = i + 1;
+        num = argv.length - first;
       }
-      i += skip[a] ?? 0;
+      break;
     }
+    i += skip[a] ?? 0;
   }
   const out: KeyRef[] = [];
   for (let i = 0; i < num; i++) out.push({ pos: first + i, flags });
@@ -685,7 +669,7 @@ export const commands: CommandSpec[] = [
     flags: ['write'],
     acl: ['keyspace', 'dangerous'],
     keySpecs: [
-      { flags: ['RW', 'access', 'delete'], begin: { index: 3 }, find: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      keyRange(['RW', 'access', 'delete'], 3),
       {
         flags: ['RW', 'access', 'delete', 'incomplete'],
         begin: { keyword: 'KEYS', startfrom: -2 },

@@ -8,7 +8,7 @@ import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
 import { CALL_FROM_AOF, type Ctx } from './context.js';
 import { int64Arg, is } from './args.js';
-import { configYes, dbAdd, lookupRead } from './lookup.js';
+import { dbAdd, lookupRead } from './lookup.js';
 import { NOTIFY_GENERIC } from '../keyspace/notify.js';
 import * as E from '../protocol/errors.js';
 

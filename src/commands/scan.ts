@@ -48,6 +48,13 @@ export function parseCursor(s: string): bigint | null {
   return neg && v !== 0n ? ULONG_MAX + 1n - v : v;
 }
 
+/** The cursor argument, or null after replying Redis's error (parseScanCursorOrReply). */
+export function cursorArg(c: Ctx, s: string): bigint | null {
+  const cursor = parseCursor(s);
+  if (cursor === null) c.reply.error('ERR invalid cursor');
+  return cursor;
+}
+
 function keysCommand(c: Ctx, argv: string[]): void {
   const pattern = argv[1] as string;
   const all = pattern === '*';
@@ -100,11 +107,8 @@ export function parseScanOptions(c: Ctx, argv: readonly string[], from: number, 
 }
 
 function scanCommand(c: Ctx, argv: string[]): void {
-  const parsed = parseCursor(argv[1] as string);
-  if (parsed === null) {
-    c.reply.error('ERR invalid cursor');
-    return;
-  }
+  const parsed = cursorArg(c, argv[1] as string);
+  if (parsed === null) return;
   const opts = parseScanOptions(c, argv, 2, true);
   if (opts === null) return;
   const { count, pattern, type } = opts;

@@ -11,9 +11,9 @@
 import type { Ctx } from './context.js';
 import type { CommandSpec, KeyRef } from './spec.js';
 import { keyNum, keyRange } from './spec.js';
-import { is } from './args.js';
+import { atoi, is } from './args.js';
 import { dbAdd, lookupRead } from './lookup.js';
-import { parseCursor, parseScanOptions } from './scan.js';
+import { cursorArg, parseScanOptions } from './scan.js';
 import { maxIntsetEntries, SET_OP_DIFF, SET_OP_UNION, sinterGeneric, sunionDiffGeneric } from './sets-algebra.js';
 import { LONG_MAX, positiveLong, rangeLong } from './zsets-common.js';
 import * as E from '../protocol/errors.js';
@@ -369,9 +369,8 @@ function sintercardCommand(c: Ctx, argv: string[]): void {
  * atoi, no keys when out of range, and no key flags (Redis leaves them 0 here).
  */
 function sintercardKeys(argv: readonly string[]): KeyRef[] {
-  const m = /^\s*[+-]?\d+/.exec(argv[1] ?? '');
-  const num = m === null ? 0 : Number(m[0]);
-  if (!(num >= 1) || num > argv.length - 2) return [];
+  const num = atoi(argv[1] ?? '');
+  if (num < 1 || num > argv.length - 2) return [];
   const keys: KeyRef[] = [];
   for (let i = 0; i < num; i++) keys.push({ pos: 2 + i, flags: [] });
   return keys;
@@ -380,11 +379,8 @@ function sintercardKeys(argv: readonly string[]): KeyRef[] {
 /* ---- SSCAN ------------------------------------------------------------------------------- */
 
 function sscanCommand(c: Ctx, argv: string[]): void {
-  const cursor = parseCursor(argv[2] as string);
-  if (cursor === null) {
-    c.reply.error('ERR invalid cursor');
-    return;
-  }
+  const cursor = cursorArg(c, argv[2] as string);
+  if (cursor === null) return;
   const r = c.reply;
   const set = lookupRead(c, c.db, argv[1] as string);
   if (set === null) {

@@ -82,6 +82,12 @@ export interface CommandSpec {
   handler?: Handler;
 }
 
+/** Whether `argc` arguments (the name included) fit the spec's arity (negative: at least). */
+export function arityAccepts(spec: CommandSpec, argc: number): boolean {
+  const arity = spec.arity;
+  return arity > 0 ? arity === argc : argc >= -arity;
+}
+
 /* ---- Helpers to declare key specs tersely ---------------------------------------------- */
 
 /** Keys from `index` to `lastkey` (0 = just one; -1 = to the end) stepping `step`. */

@@ -9,7 +9,7 @@
  * pass over the same (unchanged) data, since the reply writer has no deferred lengths.
  */
 
-import { CALL_FROM_AOF, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import * as E from '../protocol/errors.js';
 import { cstr } from '../protocol/errors.js';
@@ -26,20 +26,8 @@ import {
   ConsumerGroup, ENTRIES_READ_INVALID, StreamNack, type StreamConsumer,
   addI64, subI64, estimateDistanceFromFirstEverEntry, type I64,
 } from '../ds/stream-groups.js';
-
-export { addI64, subI64, estimateDistanceFromFirstEverEntry, type I64 };
 import { OrderedMap } from '../ds/ordered-map.js';
 import { dbAdd, lookupRead } from './lookup.js';
-
-/**
- * The clock for the times a stream stores (delivery and seen times): the command time, except
- * while the AOF replays, where the loader pins the keyspace clock to 0 so that no key expires
- * (Redis instead checks server.loading) and Redis's wall-clock reads (mstime()) have to be
- * read here directly, or XCLAIM ... TIME t would clamp t to 0.
- */
-export function streamNow(c: Ctx): number {
-  return c.callFlags & CALL_FROM_AOF && c.now === 0 ? Date.now() : c.now;
-}
 
 export const ERR_INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
 
@@ -239,12 +227,12 @@ export function replyRange(
       const key = idKey(it.ms, it.seq);
       let nack = group.pel.get(key);
       if (nack === undefined) {
-        nack = new StreamNack(streamNow(c), 1, cons);
+        nack = new StreamNack(c.now, 1, cons);
         group.pel.set(key, nack);
         cons.pel.set(key, nack);
       } else {
         moveNack(nack, key, cons);
-        nack.deliveryTime = streamNow(c);
+        nack.deliveryTime = c.now;
         nack.deliveryCount = 1;
       }
       if (spi !== null) propagateXclaim(c, spi.key, group, spi.group, idText, nack);
@@ -287,7 +275,7 @@ function replyRangeFromConsumerPel(
       replyStreamId(r, id);
       r.nullArray();
     } else {
-      nack.deliveryTime = streamNow(c);
+      nack.deliveryTime = c.now;
       nack.deliveryCount = u64Inc(nack.deliveryCount);
     }
   }
@@ -327,7 +315,7 @@ export const SCC_NO_DIRTIFY = 2;
 
 /** streamCreateConsumer: with dirty++ and the `xgroup-createconsumer` event unless flagged off. */
 export function createConsumer(c: Ctx, g: ConsumerGroup, name: string, key: string, dbid: number, flags = 0): StreamConsumer | null {
-  const cons = g.createConsumer(name, streamNow(c));
+  const cons = g.createConsumer(name, c.now);
   if (cons === null) return null;
   if (!(flags & SCC_NO_DIRTIFY)) c.dirty();
   if (!(flags & SCC_NO_NOTIFY)) c.notify(NOTIFY_STREAM, 'xgroup-createconsumer', key, dbid);

@@ -19,12 +19,14 @@ import type { Stream } from '../ds/stream-store.js';
 import {
   ID_ZERO, compareIds, idFromKey, idKey, formatId, u64Inc, type StreamId,
 } from '../ds/stream-id.js';
-import { ENTRIES_READ_INVALID, StreamNack, type ConsumerGroup, type StreamConsumer } from '../ds/stream-groups.js';
+import {
+  ENTRIES_READ_INVALID, StreamNack, type ConsumerGroup, type I64, type StreamConsumer,
+} from '../ds/stream-groups.js';
 import { replyHelp } from './lookup.js';
 import {
   createConsumer, createGroup, createStreamKey, idArg, lookupGroup, moveNack, propagateGroupId,
-  propagateXclaim, readStream, replyEntry, replyStreamId, strictIdArg, writeStream, parseStreamId, type I64,
-  rangeEndArg, rangeStartArg, streamNow,
+  propagateXclaim, readStream, replyEntry, replyStreamId, strictIdArg, writeStream, parseStreamId,
+  rangeEndArg, rangeStartArg,
 } from './streams-common.js';
 
 /* ---- XGROUP -------------------------------------------------------------------------------- */
@@ -164,7 +166,7 @@ function xgroupDelConsumer(c: Ctx, argv: string[]): void {
   if (p === null) return;
   const g = p.group as ConsumerGroup;
   let pending = 0;
-  const cons = g.lookupConsumer(argv[4] as string, streamNow(c), true);
+  const cons = g.lookupConsumer(argv[4] as string, c.now, true);
   if (cons !== null) {
     pending = g.deleteConsumer(cons);
     c.dirty();
@@ -292,14 +294,14 @@ function xpendingCommand(c: Ctx, argv: string[]): void {
   }
   let pel = g.pel;
   if (consumerName !== null) {
-    const cons = g.lookupConsumer(consumerName, streamNow(c), true);
+    const cons = g.lookupConsumer(consumerName, c.now, true);
     if (cons === null) {
       r.array(0);
       return;
     }
     pel = cons.pel;
   }
-  const now = streamNow(c);
+  const now = c.now;
   const endKey = idKey(end.ms, end.seq);
   const rows: Array<[string, StreamNack]> = [];
   const cur = pel.seek(idKey(start.ms, start.seq));
@@ -344,7 +346,7 @@ function xclaimCommand(c: Ctx, argv: string[]): void {
     ids.push({ ms: p.ms, seq: p.seq });
   }
   const lastIdArg = j - 1;
-  const now = streamNow(c);
+  const now = c.now;
   let force = false;
   let justid = false;
   let deliverytime = -1;
@@ -488,7 +490,7 @@ function xautoclaimCommand(c: Ctx, argv: string[]): void {
 
   let consumer: StreamConsumer | null = null;
   let attempts = count * ATTEMPTS_FACTOR;
-  const now = streamNow(c);
+  const now = c.now;
   const name = argv[3] as string;
   const claimed: StreamId[] = [];
   const deleted: StreamId[] = [];

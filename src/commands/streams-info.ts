@@ -18,7 +18,7 @@ import { ENTRIES_READ_INVALID, type ConsumerGroup, type StreamNack } from '../ds
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { lookupRead, replyHelp } from './lookup.js';
 import { OBJ_STREAM } from '../keyspace/object.js';
-import { RWR_RAWENTRIES, lookupGroup, replyGroupLag, replyRange, replyStreamId, streamNow } from './streams-common.js';
+import { RWR_RAWENTRIES, lookupGroup, replyGroupLag, replyRange, replyStreamId } from './streams-common.js';
 
 /** lookupKeyReadOrReply(nokeyerr) + checkType. */
 function infoStream(c: Ctx, key: string): Stream | null {
@@ -183,7 +183,7 @@ function xinfoConsumers(c: Ctx, argv: string[]): void {
     return;
   }
   const r = c.reply;
-  const now = streamNow(c);
+  const now = c.now;
   r.array(g.consumers.size);
   g.consumers.forEach((name, cons) => {
     const idle = now - cons.seenTime;

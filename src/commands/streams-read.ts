@@ -32,7 +32,6 @@ import type { ConsumerGroup, StreamConsumer } from '../ds/stream-groups.js';
 import { lookupRead } from './lookup.js';
 import {
   RWR_HISTORY, RWR_NOACK, createConsumer, lookupGroup, propagateConsumerCreation, replyRange, strictIdArg,
-  streamNow,
 } from './streams-common.js';
 
 /** XREAD_BLOCKED_DEFAULT_COUNT. */
@@ -141,7 +140,7 @@ function appendScratch(c: Ctx, w: ReplyWriter): void {
 /** Find or create the reading consumer (propagating its creation for NOACK reads). */
 function readingConsumer(c: Ctx, g: ConsumerGroup, a: XreadArgs, key: string): StreamConsumer {
   const name = a.consumer as string;
-  let cons = g.lookupConsumer(name, streamNow(c));
+  let cons = g.lookupConsumer(name, c.now);
   if (cons === null) {
     cons = createConsumer(c, g, name, key, c.db.id) as StreamConsumer;
     if (a.noack) propagateConsumerCreation(c, key, a.group as string, name);

@@ -23,7 +23,6 @@ import {
 } from '../ds/stream-id.js';
 import {
   ERR_INVALID_ID, createStreamKey, parseStreamId, rangeEndArg, rangeStartArg, readStream, replyRange, strictIdArg, writeStream,
-  streamNow,
 } from './streams-common.js';
 import { commands as readCommands } from './streams-read.js';
 import { commands as groupCommands } from './streams-groups.js';
@@ -224,7 +223,7 @@ function xaddCommand(c: Ctx, argv: string[]): void {
       id = a.id;
     }
   } else {
-    const now = streamNow(c);
+    const now = c.now;
     id = now > s.lastId.ms ? { ms: now, seq: 0 } : (incrId(s.lastId) ?? ID_ZERO);
   }
   if (compareIds(id, s.lastId) <= 0) {

@@ -27,7 +27,7 @@ import {
   stringReplyValue,
   stringValue,
 } from '../keyspace/types/string.js';
-import { intText, parseInt64 } from '../util/numbers.js';
+import { formatInt64, parseInt64 } from '../util/numbers.js';
 import { incrByFloatHuman, LD_ZERO, parseLongDouble } from '../util/long-double.js';
 import { notString, optionToken, rangeCommands, readKey, setKey } from './strings-ranges.js';
 import { configYes, dbAdd } from './lookup.js';
@@ -369,7 +369,7 @@ function incrDecr(c: Ctx, key: string, incr: number | bigint): void {
   }
   if (o !== null && o.enc === ENC_INT) {
     // Redis updates an unshared int object in place (DEBUG OBJECT shows the same address).
-    o.ptr = typeof value === 'number' ? intText(value) : String(value);
+    o.ptr = formatInt64(value);
   } else if (o !== null) {
     db.set(key, createIntObject(value), true);
   } else {

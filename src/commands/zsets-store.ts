@@ -13,7 +13,7 @@
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
 import { keyNum, keyRange } from './spec.js';
-import { doubleArg, is } from './args.js';
+import { atoi, doubleArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
 import * as E from '../protocol/errors.js';
 import type { RObject } from '../keyspace/object.js';
@@ -281,12 +281,6 @@ function zinterCardCommand(c: Ctx, argv: string[]): void {
 }
 
 /* ---- key extraction (db.c genericGetKeys) ------------------------------------------------------ */
-
-/** C atoi: optional white space and sign, then digits up to the first non-digit. */
-export function atoi(s: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
-  return m === null ? 0 : Number(m[1]);
-}
 
 /** genericGetKeys: `num` keys from firstKey, plus the store key (after them) when given. */
 export function genericGetKeys(storeKeyOfs: number, keyCountOfs: number, firstKeyOfs: number, argv: readonly string[]): number[] {

@@ -15,7 +15,7 @@ import type { CommandSpec } from './spec.js';
 import { keyRange } from './spec.js';
 import { doubleArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
-import { parseCursor, parseScanOptions } from './scan.js';
+import { cursorArg, parseScanOptions } from './scan.js';
 import * as E from '../protocol/errors.js';
 import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace/notify.js';
 import {
@@ -236,11 +236,8 @@ function zrevrankCommand(c: Ctx, argv: string[]): void {
 
 /** zscanCommand + scanGenericCommand for a sorted set. */
 function zscanCommand(c: Ctx, argv: string[]): void {
-  const cursor = parseCursor(argv[2] as string);
-  if (cursor === null) {
-    c.reply.error('ERR invalid cursor');
-    return;
-  }
+  const cursor = cursorArg(c, argv[2] as string);
+  if (cursor === null) return;
   const zobj = lookupRead(c, c.db, argv[1] as string);
   if (zobj === null) {
     c.reply.array(2);

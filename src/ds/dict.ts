@@ -92,6 +92,11 @@ export interface DictOptions {
   maxMapSize?: number;
   /** Start with 2^bits Maps instead of one (0..16). Default 0. */
   initialShardBits?: number;
+  /**
+   * Start as wide as this many entries will make the dict (a bulk load that knows its size:
+   * no layout change on the way). Takes precedence over initialShardBits.
+   */
+  expectedSize?: number;
   /** Entries moved per insert/delete while a layout change is in progress. Default 16. */
   migrateOnWrite?: number;
   /** Source of uniform numbers in [0, 1) for sampling. Default Math.random. */
@@ -171,7 +176,11 @@ export class Dict<V> {
 
   constructor(options: DictOptions = {}) {
     this.maxMapSize = Math.max(1, options.maxMapSize ?? DEFAULT_MAX_MAP_SIZE);
-    const bits = options.initialShardBits ?? 0;
+    let bits = options.initialShardBits ?? 0;
+    if (options.expectedSize !== undefined) {
+      bits = 0;
+      while (bits < MAX_SHARD_BITS && this.maxMapSize * 2 ** bits < options.expectedSize) bits += SHARD_STEP_BITS;
+    }
     this.initialBits = Math.min(MAX_SHARD_BITS, Math.max(0, Math.floor(bits)));
     this.migrateOnWrite = Math.max(1, options.migrateOnWrite ?? DEFAULT_MIGRATE_ON_WRITE);
     this.rng = options.random ?? Math.random;

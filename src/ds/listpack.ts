@@ -85,8 +85,9 @@ export const LP_EMPTY: Listpack = '\x00';
 /** Redis's LISTPACK_MAX_SAFETY_SIZE, capped below V8's maximum string length (2^29 - 24). */
 export const LP_MAX_SAFE_BYTES = Math.min(1 << 30, (1 << 29) - 1024);
 
-const H_FLOAT = 1;
-const H_INT = 3;
+/** Entry headers of the two number forms (exported for the RDB bulk loader's translation). */
+export const H_FLOAT = 1;
+export const H_INT = 3;
 
 /** One-char strings for every byte value. */
 const CHR: string[] = [];
@@ -111,7 +112,7 @@ function varint(v: number): string {
   return out + CHR[v];
 }
 
-function varintLen(v: number): number {
+export function varintLen(v: number): number {
   let n = 1;
   while (v >= 128) {
     v = Math.floor(v / 128);
@@ -142,16 +143,23 @@ function readVarint(lp: string, p: number): number {
 /** Encode one entry (header + payload). */
 function encodeEntry(v: LpValue): string {
   if (typeof v === 'string') return varint(v.length * 2) + v;
-  if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 && !Object.is(v, -0)) {
-    const z = ((v << 1) ^ (v >> 31)) >>> 0;
-    return CHR[H_INT] + varint(z);
-  }
+  const z = int32Zigzag(v);
+  if (z >= 0) return CHR[H_INT] + varint(z);
   f64[0] = v;
   return (
     CHR[H_FLOAT] +
     String.fromCharCode(u8[0] as number, u8[1] as number, u8[2] as number, u8[3] as number,
       u8[4] as number, u8[5] as number, u8[6] as number, u8[7] as number)
   );
+}
+
+/**
+ * A number stored in the int32 form: its zigzag value; -1 when it takes the float64 form
+ * (fractions, -0, beyond int32).
+ */
+export function int32Zigzag(v: number): number {
+  if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647 || Object.is(v, -0)) return -1;
+  return ((v << 1) ^ (v >> 31)) >>> 0;
 }
 
 /** Position right after the entry at p. */

@@ -46,20 +46,19 @@ export const UNRESTRICTED_SUBJECT: AclSubject = { name: 'default', unrestricted:
  * `requirepass` (read through `requirepass()`).
  */
 export function detachedAcl(requirepass: () => string): AclPort {
-  const none = (): { error: string } => ({ error: 'ERR ACL is not available on this server' });
+  const unavailable = 'ERR ACL is not available on this server';
+  const none = (): { error: string } => ({ error: unavailable });
   return {
     authenticate(client, user, password) {
       const required = requirepass();
       if (user !== 'default' || (required !== '' && password !== required)) return false;
-      const withSetter = client as { setAuthenticated?: (ok: boolean) => void };
-      if (typeof withSetter.setAuthenticated === 'function') withSetter.setAuthenticated(true);
-      else client.authenticated = true;
+      client.setAuthenticated(true);
       return true;
     },
     get defaultUserNopass() {
       return requirepass() === '';
     },
-    setUser: () => 'ERR ACL is not available on this server',
+    setUser: () => unavailable,
     delUsers: none,
     getUser: () => null,
     userExists: (name) => name === 'default',
@@ -71,7 +70,7 @@ export function detachedAcl(requirepass: () => string): AclPort {
     logReset() {},
     dryRun: none,
     fullKeyReadAccess: () => true,
-    load: () => 'ERR ACL is not available on this server',
-    save: () => 'ERR ACL is not available on this server',
+    load: () => unavailable,
+    save: () => unavailable,
   };
 }

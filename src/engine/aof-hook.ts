@@ -7,6 +7,7 @@
 
 import { Socket } from 'node:net';
 import { CALL_FROM_AOF, CALL_FROM_MULTI, CALL_FROM_SCRIPT } from '../commands/context.js';
+import { arityAccepts } from '../commands/spec.js';
 import { Connection } from '../net/connection.js';
 import { AofManager } from '../persistence/aof/aof.js';
 import type { AofExecutor, LoadResult } from '../persistence/aof/loader.js';
@@ -61,17 +62,13 @@ function makeExecutor(engine: Engine, loadRdb: RdbBufferLoader): AofExecutor {
       if (cmd === undefined || (cmd.spec.handler === undefined && cmd.subcommands === null)) {
         return `Unknown command '${argv[0] ?? ''}'`;
       }
-      const arity = cmd.spec.arity;
-      if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
-        return `Wrong number of arguments for command '${argv[0] ?? ''}'`;
-      }
-      // Time 0: no key counts as expired while the file replays (Redis disables expiry during
-      // loading); the AOF holds absolute times only (PEXPIREAT, SET PXAT), so nothing else
-      // depends on the clock.
-      const saved = engine.ks.now;
-      engine.ks.setTime(0); // also inside DEBUG LOADAOF, where call() keeps the outer time
-      engine.call(client, cmd, argv, 0, CALL_FROM_AOF);
-      engine.ks.setTime(saved);
+      if (!arityAccepts(cmd.spec, argv.length)) return `Wrong number of arguments for command '${argv[0] ?? ''}'`;
+      // No key counts as expired while the file replays (also inside DEBUG LOADAOF).
+      const ks = engine.ks;
+      const was = ks.replaying;
+      ks.replaying = true;
+      engine.call(client, cmd, argv, Date.now(), CALL_FROM_AOF);
+      ks.replaying = was;
       client.writer.take();
       return null;
     },

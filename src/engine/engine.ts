@@ -17,14 +17,14 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { Keyspace, type Db, type KeyspaceHooks } from '../keyspace/db.js';
 import { ActiveExpire } from '../keyspace/expire-cycle.js';
-import { NOTIFY_EXPIRED, NOTIFY_GENERIC, NOTIFY_KEYSPACE, NOTIFY_KEYEVENT } from '../keyspace/notify.js';
+import { NOTIFY_EXPIRED, NOTIFY_KEYSPACE, NOTIFY_KEYEVENT } from '../keyspace/notify.js';
 import { Connection } from '../net/connection.js';
 import { Listener } from '../net/listener.js';
 import { watchListenConfig } from './listen-config.js';
 import * as E from '../protocol/errors.js';
 import type { ServerLogger, LogLevel } from '../util/log.js';
 import { COMMANDS } from '../commands/table.js';
-import type { CommandSpec } from '../commands/spec.js';
+import { arityAccepts, type CommandSpec } from '../commands/spec.js';
 import { Client } from './client.js';
 import { CALL_FROM_SCRIPT } from '../commands/context.js';
 import { Blocking, type BlockState, type BlockingHost } from './blocking.js';
@@ -35,7 +35,7 @@ import {
   F_ALLOW_BUSY,
 } from './registry.js';
 import { Stats } from './stats.js';
-import { closeOnOutputLimit, parseOutputLimits, type OutputLimitClass, type OutputLimits } from './output-limits.js';
+import { closeOnOutputLimit, parseOutputLimits, type OutputLimits } from './output-limits.js';
 import { PubSub, allowedWhileSubscribed } from './pubsub.js';
 import { Multi, queuedInMulti } from './multi.js';
 import { ClientPause } from './pause.js';
@@ -272,6 +272,16 @@ export class Engine implements KeyspaceHooks, BlockingHost {
   /** Parser limits, shared by every connection's parser and kept current by config hooks. */
   readonly parserLimits = { protoMaxBulkLen: 512 * 1024 * 1024, clientQueryBufferLimit: 1024 * 1024 * 1024 };
 
+  /**
+   * Close `c` from a command: after its reply when it is the client being answered
+   * (CLIENT_CLOSE_AFTER_REPLY), else at the end of this tick (freeClientAsync).
+   */
+  closeSoon(c: Client, afterReply: boolean): void {
+    if (afterReply) c.closeAfterReply();
+    else c.killed = true;
+    this.schedule(c);
+  }
+
   freeClient(c: Client): void {
     if (c.closed) return;
     c.closed = true;
@@ -329,9 +339,8 @@ export class Engine implements KeyspaceHooks, BlockingHost {
         : E.unknownCommand(argv[0] ?? '', argv.slice(1)));
       return true;
     }
-    const arity = cmd.spec.arity;
-    if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
-      this.reject(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
+    if (!arityAccepts(cmd.spec, argv.length)) {
+      this.reject(c, cmd, E.wrongArity(cmd.fullName));
       return true;
     }
     let flags = cmd.flagBits;
@@ -508,7 +517,7 @@ export class Engine implements KeyspaceHooks, BlockingHost {
     }
     this.introspection.afterCall(c, cmd, argv, us, blocked, rerun, flags);
     if (outer !== null && flags & CALL_FROM_SCRIPT && cmd.flagBits & F_READONLY && outer.client.tracking !== null) {
-      this.introspection.tracking.rememberScriptRead(outer.client, outer.spec, outer.argv);
+      this.introspection.tracking.rememberCommandKeys(outer.client, outer.spec, outer.argv);
     }
     c.lastCmd = cmd;
     this.callDepth--;
@@ -720,10 +729,6 @@ export class Engine implements KeyspaceHooks, BlockingHost {
       if (closeOnOutputLimit(this.introspection.outputLimitHost, c)) c.conn.destroy();
       else this.maxmemory.measureClient(c, chunks);
     }
-  }
-
-  private outputLimitClass(c: Client): OutputLimitClass {
-    return this.clientType(c);
   }
 
   /** getClientType: the class CLIENT LIST/KILL TYPE and output limits use. */

@@ -6,7 +6,6 @@
  * feature is off.
  */
 
-import { commandKeys } from '../commands/command-info.js';
 import { CALL_FROM_SCRIPT } from '../commands/context.js';
 import type { Client } from './client.js';
 import type { Engine } from './engine.js';
@@ -179,24 +178,13 @@ export class Introspection {
       }
       // A read-only script command remembers its keys only when the script reads (engine.endCall).
       if (flags & F_READONLY && c.tracking !== null && !(flags & F_PUBSUB) && !RO_SCRIPT_COMMANDS.has(cmd.spec.name)) {
-        this.rememberKeys(c, cmd, argv);
+        this.tracking.rememberCommandKeys(c, cmd.spec, argv);
       }
     }
     if (!rerun && this.monitors.size !== 0 && !(flags & (F_SKIP_MONITOR | F_ADMIN)) && !this.e.loading) {
       // The database after the command ran (SELECT shows its new one), as Redis does.
       this.monitors.feed(callFlags & CALL_FROM_SCRIPT ? null : c, c.dbIndex, redactArgv(cmd.fullName, argv));
     }
-  }
-
-  private rememberKeys(c: Client, cmd: Command, argv: string[]): void {
-    const refs = commandKeys(cmd.spec, argv);
-    if (refs.length === 0) return;
-    const keys: string[] = [];
-    for (const r of refs) {
-      const k = argv[r.pos];
-      if (k !== undefined) keys.push(k);
-    }
-    this.tracking.rememberKeys(c, keys);
   }
 
   /** A client is going away (or RESET): forget its monitor and tracking state. */

@@ -297,10 +297,8 @@ export class Ports implements ServerPorts, ClientsPort {
     let n = 0;
     for (const c of this.e.clients.values()) {
       if (!this.matches(c, filter, self)) continue;
-      // The caller gets its reply first (CLIENT_CLOSE_AFTER_REPLY); others are closed now.
-      if (c.id === self) c.closeAfterReply();
-      else c.killed = true;
-      this.e.schedule(c);
+      // The caller gets its reply first; others are closed now.
+      this.e.closeSoon(c, c.id === self);
       n++;
     }
     return n;

@@ -84,7 +84,6 @@ export class Propagation {
     const ops = this.pending;
     if (ops.length === 0) return;
     this.pending = [];
-    if (this.sinks.length === 0) return;
     const wrap = ops.length > 1 && wrapsInTransaction(cmd);
     if (wrap) this.emit((ops[0] as Op).dbid, MULTI, PROPAGATE_ALL);
     for (const op of ops) this.emit(op.dbid, op.argv, op.target);

@@ -94,24 +94,12 @@ function lruFor(engine: Engine, policy: string, idle: number, freq: number): num
   return undefined;
 }
 
-/** Entries per Map of a Dict before it widens (ds/dict.ts's default maxMapSize). */
-const DICT_MAP_SIZE = 3 << 14;
-
-/**
- * A Dict already as wide as it would become holding `n` keys (RESIZEDB's hint), so a bulk
- * load never migrates keys between layouts; null when the default layout is fine.
- */
-function presized<V>(n: number): Dict<V> | null {
-  let bits = 0;
-  while (bits < 16 && DICT_MAP_SIZE * 2 ** bits < n) bits += 4;
-  return bits === 0 ? null : new Dict<V>({ initialShardBits: bits });
-}
-
 /**
  * Load `buf` (a whole RDB file) into the engine's keyspace in time slices. Resolves with the
- * number of keys loaded; rejects (after emptying the keyspace) on a bad file.
+ * file's AUX fields (a replica reads repl-stream-db there); rejects (after emptying the
+ * keyspace) on a bad file.
  */
-export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Buffer): Promise<number> {
+export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Buffer): Promise<ReadonlyMap<string, string>> {
   const ks = engine.ks;
   const isReplica = ks.isReplica;
   const policy = engine.config.getStr('maxmemory-policy');
@@ -136,8 +124,9 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
     onResize: (dbid, size, expires) => {
       const db = ks.dbs[dbid];
       if (db === undefined || db.dict.size !== 0 || db.expires.size !== 0) return;
-      db.dict = presized<RObject>(size) ?? db.dict;
-      db.expires = presized<number>(expires) ?? db.expires;
+      // RESIZEDB: dicts as wide as they will get, so the load never moves keys between layouts.
+      db.dict = new Dict<RObject>({ expectedSize: size });
+      db.expires = new Dict<number>({ expectedSize: expires });
     },
     databases: ks.dbs.length,
     limits: limitsFromConfig((n) => engine.config.getNum(n)),
@@ -195,7 +184,7 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
   engine.log('notice', `Done loading RDB, keys loaded: ${loaded}, keys expired: ${d.expiredSkipped}.`);
   ks.setTime(Date.now());
   engine.dirty = 0;
-  return loaded;
+  return d.aux;
 }
 
 /** The RDB file a start loads: `dir`/`dbfilename`. */

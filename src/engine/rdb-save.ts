@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Engine } from './engine.js';
 import { encodeKeyspace, type RdbOptions } from '../persistence/rdb/encoder.js';
 import { Snapshot } from '../persistence/rdb/snapshot.js';
-import { AsyncFileWriter } from '../persistence/rdb/file-writer.js';
+import { AsyncFileWriter, fsyncDir } from '../persistence/rdb/file-writer.js';
 import { RdbDecoder } from '../persistence/rdb/decoder.js';
 import { limitsFromConfig } from '../persistence/rdb/decode-object.js';
 import { loadRdbFunctions } from './rdb-load.js';
@@ -41,23 +41,10 @@ const MAX_QUEUED_BYTES = 8 << 20;
 /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by save points. */
 const RETRY_DELAY_S = 5;
 
-function fsyncDir(dir: string): void {
-  let fd = -1;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename is still done.
-  } finally {
-    if (fd >= 0) fs.closeSync(fd);
-  }
-}
-
 interface Running {
   snap: Snapshot;
-  /** Owns the temp file's descriptor (`fd` stays -1). */
-  writer: AsyncFileWriter | null;
-  fd: number;
+  /** Owns the temp file's descriptor. */
+  writer: AsyncFileWriter;
   tmp: string;
   start: number;
   dirtyAtStart: number;
@@ -154,8 +141,8 @@ export class RdbSaver {
       return 'ERR';
     }
     const writer = new AsyncFileWriter(fd);
-    const run: Running = { snap: null as unknown as Snapshot, writer, fd: -1, tmp, start: Date.now(), dirtyAtStart: this.e.dirty, error: null };
-    run.snap = new Snapshot(this.e.ks, this.rdbOptions(), (chunk) => writer.write(chunk));
+    const snap = new Snapshot(this.e.ks, this.rdbOptions(), (chunk) => writer.write(chunk));
+    const run: Running = { snap, writer, tmp, start: Date.now(), dirtyAtStart: this.e.dirty, error: null };
     this.running = run;
     this.saves++;
     this.e.log('notice', `Background saving started by pid ${process.pid}`);
@@ -166,7 +153,7 @@ export class RdbSaver {
   private readonly slice = (): void => {
     const run = this.running;
     if (run === null) return;
-    const writer = run.writer as AsyncFileWriter;
+    const writer = run.writer;
     const t0 = Date.now();
     let done = false;
     while (!done && writer.error === null && writer.queuedBytes < MAX_QUEUED_BYTES && Date.now() - t0 < SLICE_MS) {
@@ -188,7 +175,6 @@ export class RdbSaver {
     // outside the serving process).
     writer.commit(run.tmp, this.filePath(), (err) => {
       if (this.running !== run) return; // aborted meanwhile
-      run.writer = null; // closed by commit
       if (err !== null) {
         run.error = err;
         this.finish(run, false);
@@ -200,15 +186,7 @@ export class RdbSaver {
 
   private finish(run: Running, ok: boolean): void {
     run.snap.detach();
-    run.writer?.abort();
-    run.writer = null;
-    if (run.fd >= 0) {
-      try {
-        fs.closeSync(run.fd);
-      } catch {
-        // already closed
-      }
-    }
+    run.writer.abort(); // closes the descriptor unless commit() has
     if (!ok) {
       try {
         fs.unlinkSync(run.tmp);

@@ -26,6 +26,8 @@ export interface ReplicationHooks {
    * is a replica) the stale-data check (-MASTERDOWN). Returns the error to reject with, or null.
    */
   replicaGate(c: Client, flags: number, stage: 0 | 1): string | null;
+  /** checkGoodReplicasStatus: min-replicas-to-write is met or off (scripts check it up front). */
+  enoughGoodReplicas(): boolean;
 }
 
 /**

@@ -263,17 +263,17 @@ export class Tracking {
   /* ---- recording reads -------------------------------------------------------------------- */
 
   /**
-   * A script run by `caller` executed a read-only command: the caller is taken to have read
-   * every key its script command declared (EVAL/FCALL's keys), as Redis's call() does.
+   * The client read the keys `spec` declares in `argv` (a read-only command it ran, or, for a
+   * script's read-only command, the keys of the caller's EVAL/FCALL, as Redis's call() does).
    */
-  rememberScriptRead(caller: Client, spec: CommandSpec, argv: readonly string[]): void {
-    if (caller.tracking === null || this.table === null) return;
+  rememberCommandKeys(c: Client, spec: CommandSpec, argv: readonly string[]): void {
+    if (c.tracking === null || this.table === null) return;
     const keys: string[] = [];
     for (const r of commandKeys(spec, argv)) {
       const k = argv[r.pos];
       if (k !== undefined) keys.push(k);
     }
-    if (keys.length !== 0) this.rememberKeys(caller, keys);
+    if (keys.length !== 0) this.rememberKeys(c, keys);
   }
 
   /** trackingRememberKeys: the client read `keys` (default mode only; caller checks). */

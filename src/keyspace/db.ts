@@ -76,6 +76,8 @@ export interface KeyspaceEnv {
   lruClock: number;
   /** True on a replica: lookups never delete expired keys themselves. */
   isReplica: boolean;
+  /** An AOF is being replayed: no key counts as expired (Redis's keyIsExpired while loading). */
+  replaying: boolean;
   /** A replica runs its master's command: keys are never considered expired (the DEL will come). */
   masterCall: boolean;
   /** replica-read-only is off: a write lookup on a replica deletes an expired key (writable replica). */
@@ -113,7 +115,7 @@ export class Db {
   /** Has the key a TTL in the past? (no side effects) */
   isExpired(key: string): boolean {
     const when = this.expires.get(key);
-    return when !== undefined && when < this.env.now;
+    return when !== undefined && when < this.env.now && !this.env.replaying;
   }
 
   /**
@@ -124,7 +126,7 @@ export class Db {
    */
   expireIfNeeded(key: string, forWrite = false): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when >= this.env.now) return false;
+    if (when === undefined || when >= this.env.now || this.env.replaying) return false;
     if (this.env.isReplica && (this.env.masterCall || !(forWrite && this.env.replicaWritable))) return !this.env.masterCall;
     if (!forWrite && this.env.hooks.expiryPaused?.()) return true;
     this.remove(key);
@@ -317,6 +319,7 @@ export class Keyspace implements KeyspaceEnv {
   now = Date.now();
   lruClock = 0;
   isReplica = false;
+  replaying = false;
   get masterCall(): boolean {
     return this.hooks.masterCall?.() ?? false;
   }

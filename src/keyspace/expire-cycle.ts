@@ -54,7 +54,6 @@ export class ActiveExpire {
     const e = Math.max(0, Math.min(9, effort - 1));
     const keysPerLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * e;
     const fastDurationUs = FAST_DURATION_US + (FAST_DURATION_US / 4) * e;
-    const slowTimePerc = SLOW_TIME_PERC + 2 * e;
     const acceptableStale = ACCEPTABLE_STALE - e;
 
     const start = performance.now();

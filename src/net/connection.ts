@@ -69,17 +69,21 @@ export class Connection {
   start(sink: ConnectionSink, sharedReads = true): void {
     this.sink = sink;
     const socket = this.socket;
-    this.sharedReads = sharedReads && readIntoShared(socket, (n, buf) => this.onBytes(n, buf));
+    this.sharedReads = sharedReads && readIntoShared(socket, (n, buf) => this.feed(buf, n));
     if (!this.sharedReads) {
-      socket.on('data', (chunk: Buffer) => this.onBytes(chunk.length, chunk));
+      socket.on('data', (chunk: Buffer) => this.feed(chunk));
     }
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.destroy());
     socket.on('end', () => this.destroy());
   }
 
-  /** `n` bytes arrived at the start of `buf` (the shared read buffer, or a chunk of its own). */
-  private onBytes(n: number, buf: Buffer): boolean {
+  /**
+   * Bytes received: the first `n` of `buf` (the shared read buffer, a chunk of its own, or
+   * bytes read before this connection existed, e.g. the replica's handover) are counted and
+   * parsed.
+   */
+  feed(buf: Buffer, n = buf.length): boolean {
     this.bytesIn += n;
     this.counters.netInputBytes += n;
     this.parser.feed(n === buf.length ? buf : buf.subarray(0, n));

@@ -1,9 +1,9 @@
 /*
- * Command names as strings, from a cache keyed by their bytes (the request parser's hot path:
- * every request's first argument goes through here).
+ * Request arguments as strings (the request parser's hot path: every argument of every request
+ * goes through here). Command names come from a cache keyed by their bytes.
  */
 
-import { shortString, SHORT_MAX } from '../util/short-string.js';
+import { latin1String } from '../util/latin1-string.js';
 
 /**
  * Command names repeat on nearly every request. The first bulk of a multibulk, when short, is
@@ -11,10 +11,10 @@ import { shortString, SHORT_MAX } from '../util/short-string.js';
  * string (no allocation, and V8 has already hashed it for the command table's Map), a miss costs
  * one short hash loop on top of the slice it replaces.
  */
-export const NAME_CACHE_MAX = 24;
+const NAME_CACHE_MAX = 24;
 const nameCache: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
 
-export function commandName(buf: Buffer, pos: number, len: number): string {
+function commandName(buf: Buffer, pos: number, len: number): string {
   let h = len;
   for (let i = 0; i < len; i++) h = (Math.imul(h, 31) + buf[pos + i]!) | 0;
   const slot = (h ^ (h >>> 8)) & 255;
@@ -24,7 +24,12 @@ export function commandName(buf: Buffer, pos: number, len: number): string {
     while (i < len && cached.charCodeAt(i) === buf[pos + i]) i++;
     if (i === len) return cached;
   }
-  const fresh = len <= SHORT_MAX ? shortString(buf, pos, len) : buf.latin1Slice(pos, pos + len);
+  const fresh = latin1String(buf, pos, len);
   nameCache[slot] = fresh;
   return fresh;
+}
+
+/** Bulk bytes buf[pos, pos + len) as an argument; `first`: the command name. */
+export function argString(buf: Buffer, pos: number, len: number, first: boolean): string {
+  return first && len <= NAME_CACHE_MAX ? commandName(buf, pos, len) : latin1String(buf, pos, len);
 }

@@ -13,6 +13,8 @@
  * `suppressed` implements CLIENT REPLY OFF/SKIP: nothing is appended while it is set.
  */
 
+import { writeSafeInt } from '../util/numbers.js';
+
 const DEFAULT_SIZE = 16 * 1024;
 const BIG = 4 * 1024;
 
@@ -99,6 +101,7 @@ export class ReplyWriter {
   /** Drop everything not yet taken (used when a client is being closed). */
   discard(): void {
     this.pos = 0;
+    if (this.chunks.length === 0) return;
     this.chunks = [];
     this.chunkBytes = 0;
   }
@@ -186,11 +189,7 @@ export class ReplyWriter {
     this.raw('-' + m + '\r\n');
   }
 
-  /**
-   * `:n\r\n`. A safe integer is written digit by digit straight into the buffer: no string is
-   * built, and none enters V8's number-to-string cache, whose entries (one per new value, e.g.
-   * every INCR) survive young-generation collections and were a tenth of an INCR's work.
-   */
+  /** `:n\r\n`; a safe integer's digits go straight into the buffer (util/numbers.ts writeSafeInt). */
   integer(n: number | bigint): void {
     if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
       this.raw(':' + n + '\r\n');
@@ -199,24 +198,8 @@ export class ReplyWriter {
     if (this.suppressed || this.dead) return;
     this.room(20); // ':', '-', at most 16 digits, CRLF
     const buf = this.buf;
-    let p = this.pos;
-    buf[p++] = 58;
-    let v = n;
-    if (v < 0) {
-      buf[p++] = 45;
-      v = -v;
-    }
-    const first = p;
-    do {
-      const q = Math.floor(v / 10); // exact below 2^53
-      buf[p++] = 48 + (v - q * 10);
-      v = q;
-    } while (v !== 0);
-    for (let i = first, j = p - 1; i < j; i++, j--) {
-      const t = buf[i] as number;
-      buf[i] = buf[j] as number;
-      buf[j] = t;
-    }
+    buf[this.pos] = 58;
+    let p = writeSafeInt(buf, this.pos + 1, n);
     buf[p++] = 13;
     buf[p++] = 10;
     this.pos = p;

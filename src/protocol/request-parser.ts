@@ -33,8 +33,7 @@
  */
 
 import { constants as bufferConstants } from 'node:buffer';
-import { commandName, NAME_CACHE_MAX } from './arg-strings.js';
-import { SHORT_MAX, shortString } from '../util/short-string.js';
+import { argString } from './arg-strings.js';
 
 export interface RequestSink {
   /** One complete command. Return false to pause: the parser stops and keeps the rest buffered. */
@@ -610,9 +609,7 @@ export class RequestParser {
           this.argBytes = argBytes;
           return;
         }
-        args[count - left] = (left === count && bulkLen <= NAME_CACHE_MAX
-          ? commandName(buf, pos, bulkLen)
-          : bulkLen <= SHORT_MAX ? shortString(buf, pos, bulkLen) : buf.latin1Slice(pos, pos + bulkLen));
+        args[count - left] = argString(buf, pos, bulkLen, left === count);
         argBytes += bulkLen;
         pos += bulkLen + 2;
         bulkLen = -1;
@@ -673,9 +670,7 @@ export class RequestParser {
       if (c !== 13 || p + 1 >= end || buf[p + 1] !== 10) return null;
       p += 2;
       if (end - p < len + 2) return null;
-      args[k] = k === 0 && len <= NAME_CACHE_MAX
-        ? commandName(buf, p, len)
-        : len <= SHORT_MAX ? shortString(buf, p, len) : buf.latin1Slice(p, p + len);
+      args[k] = argString(buf, p, len, k === 0);
       bytes += len;
       p += len + 2;
     }

@@ -247,7 +247,6 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
 
   /* ---- the stream -------------------------------------------------------------------------- */
 
-  /** replicationFeedSlaves: one command of database `dbid` (-1 or the selected db: no SELECT). */
   /**
    * Whether feed() takes commands now: a master with a backlog or replicas (a replica streams
    * its master's bytes instead, proxyStream, never its own commands).
@@ -256,6 +255,7 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
     return !this.e.ks.isReplica && (this.backlog !== null || this.replicas.length !== 0);
   }
 
+  /** replicationFeedSlaves: one command of database `dbid` (-1 or the selected db: no SELECT). */
   feed(dbid: number, argv: readonly string[]): void {
     if (!this.feeding) return;
     if (dbid !== this.selDb) {
@@ -630,17 +630,20 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
 
   replicaGate(c: Client, flags: number, stage: 0 | 1): string | null {
     if (stage === 0 && !this.e.ks.isReplica) {
-      // checkGoodReplicasStatus (only a master counts its replicas).
-      const min = this.minReplicasToWrite;
-      if (min === 0 || this.minReplicasMaxLag === 0 || this.goodReplicas() >= min) return null;
-      return 'NOREPLICAS Not enough good replicas to write.';
+      return this.enoughGoodReplicas() ? null : 'NOREPLICAS Not enough good replicas to write.';
     }
     return this.e.ks.isReplica ? this.replica.gate(c, flags, stage) : null;
   }
 
+  /** checkGoodReplicasStatus: min-replicas-to-write is met or off (a replica counts none). */
+  enoughGoodReplicas(): boolean {
+    const min = this.minReplicasToWrite;
+    return this.e.ks.isReplica || min === 0 || this.minReplicasMaxLag === 0 || this.goodReplicas() >= min;
+  }
+
   /** Online replicas whose last ACK is at most min-replicas-max-lag seconds old. */
   goodReplicas(): number {
-    const maxLag = this.e.config.getNum('min-replicas-max-lag');
+    const maxLag = this.minReplicasMaxLag;
     const now = nowSec();
     let good = 0;
     for (const c of this.replicas) {
@@ -655,11 +658,8 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
     const f: Array<[string, string | number]> = [['role', asReplica ? 'slave' : 'master']];
     if (asReplica) f.push(...this.replica.infoFields());
     f.push(['connected_slaves', this.replicas.length]);
-    const cfg = this.e.config;
-    const minToWrite = cfg.getNum('min-replicas-to-write');
-    const maxLag = cfg.getNum('min-replicas-max-lag');
     const now = nowSec();
-    if (minToWrite && maxLag) f.push(['min_slaves_good_slaves', this.goodReplicas()]);
+    if (this.minReplicasToWrite && this.minReplicasMaxLag) f.push(['min_slaves_good_slaves', this.goodReplicas()]);
     let id = 0;
     for (const c of this.replicas) {
       const l = c.replica as ReplicaLink;

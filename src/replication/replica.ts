@@ -47,19 +47,18 @@ import { loadRdbSliced } from '../engine/rdb-load.js';
 import { F_STALE, F_WRITE } from '../engine/registry.js';
 import { Connection } from '../net/connection.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
-import { RdbReader } from '../persistence/rdb/rdb-reader.js';
 import { string2ll } from '../util/numbers.js';
 import type { ReplicationMaster } from './master.js';
 import { nowSec, respCommand } from './master.js';
 import { SyncAttempt, type SyncHost } from './replica-sync.js';
 
-export type ReplState = 'none' | 'connect' | 'connecting' | 'handshake' | 'transfer' | 'connected';
+type ReplState = 'none' | 'connect' | 'connecting' | 'handshake' | 'transfer' | 'connected';
 
 const READONLY_ERR = "READONLY You can't write against a read only replica.";
 const MASTERDOWN_ERR = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
 /** The engine client fed by the master's stream. */
-export class MasterClient extends Client {
+class MasterClient extends Client {
   constructor(id: number, conn: Connection, engine: Engine, private readonly link: ReplicationReplica) {
     super(id, conn, engine, Date.now());
     this.isMaster = true;
@@ -78,21 +77,6 @@ export class MasterClient extends Client {
     super.onClose();
     this.link.masterClosed(this);
   }
-}
-
-/** The `repl-stream-db` aux field of an RDB payload (0 when absent). */
-function replStreamDb(buf: Buffer): number {
-  try {
-    const r = new RdbReader(buf, 9);
-    while (r.remaining > 0 && r.byte() === 0xfa) {
-      const k = r.string();
-      const v = r.string();
-      if (k === 'repl-stream-db') return Number(v) || 0;
-    }
-  } catch {
-    // A malformed header is reported by the loader itself.
-  }
-  return 0;
 }
 
 export class ReplicationReplica {
@@ -116,24 +100,40 @@ export class ReplicationReplica {
   /** The payload's size (0: EOF-marked) and length, for INFO while it loads. */
   private loadedSize = 0;
   private loadedRead = 0;
-  /** Unix seconds of the last byte received on the stream. */
-  lastIo = 0;
+  /** Unix seconds of the last byte received on the stream (stamped by `counters`). */
+  private lastIo = 0;
   /** Unix seconds when the link went down (0: never up since REPLICAOF). */
-  downSince = 0;
-  /** slave_read_repl_offset: stream bytes received (processed or not). */
-  readOffset = 0;
+  private downSince = 0;
+  /**
+   * Our offset when the stream started: slave_read_repl_offset (stream bytes received, processed
+   * or not) is this plus the master connection's bytesIn.
+   */
+  private readBase = 0;
   /** Bytes of the running MULTI block the master client queued, not applied yet. */
   private held: Buffer[] = [];
   /** A command the master client could not run yet (CLIENT PAUSE): counted when it ran. */
   private deferred: Buffer | null = null;
-  /** Bytes read from the master's stream (INFO total_net_repl_input_bytes). */
+  /**
+   * The master connection's byte counters: input is INFO total_net_repl_input_bytes (not client
+   * input), and every read stamps lastIo (master_last_io_seconds_ago, repl-timeout).
+   */
   readonly counters: { netInputBytes: number; netOutputBytes: number };
   private cronTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly e: Engine, private readonly m: ReplicationMaster) {
     const stats = e.stats;
+    let inputBytes = 0;
+    const stampIo = (): void => {
+      this.lastIo = nowSec();
+    };
     this.counters = {
-      netInputBytes: 0,
+      get netInputBytes(): number {
+        return inputBytes;
+      },
+      set netInputBytes(v: number) {
+        inputBytes = v;
+        stampIo();
+      },
       get netOutputBytes(): number {
         return stats.netOutputBytes;
       },
@@ -234,7 +234,7 @@ export class ReplicationReplica {
   }
 
   /** replicationSetMaster. */
-  setMaster(host: string, port: number): void {
+  private setMaster(host: string, port: number): void {
     const wasMaster = this.host === null;
     this.dropLink();
     this.unblockAll();
@@ -273,7 +273,7 @@ export class ReplicationReplica {
   }
 
   /** replicationUnsetMaster: become a master, keeping the data and the history as replid2. */
-  unsetMaster(): void {
+  private unsetMaster(): void {
     if (this.host === null) return;
     this.host = null;
     this.dropLink();
@@ -288,7 +288,10 @@ export class ReplicationReplica {
 
   /* ---- the link ------------------------------------------------------------------------------ */
 
-  /** Close the attempt / master client without the "link lost" bookkeeping of a drop. */
+  /**
+   * Close the attempt / master client without the "link lost" bookkeeping of a drop (the master
+   * client's own close, masterClosed, adds it).
+   */
   private dropLink(): void {
     this.gen++;
     const mc = this.master;
@@ -387,9 +390,8 @@ export class ReplicationReplica {
     e.flushAll();
     e.scripting?.flushFunctions();
     this.e.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
-    const streamDb = replStreamDb(rdb);
     loadRdbSliced(this.e, this.e.rdbLoad, rdb).then(
-      () => {
+      (aux) => {
         if (gen !== this.gen || this.loadingSock !== sock) return;
         this.loadingSock = null;
         sock.off('close', lost);
@@ -400,7 +402,7 @@ export class ReplicationReplica {
           const err = e.aof?.restartAfterSync() ?? null;
           if (err !== null) e.log('warning', `AOF rewrite after the sync: ${err}`);
         }
-        this.goOnline(sock, rest, streamDb);
+        this.goOnline(sock, rest, Number(aux.get('repl-stream-db')) || 0);
       },
       (err: unknown) => {
         if (gen !== this.gen) return;
@@ -419,26 +421,17 @@ export class ReplicationReplica {
     this.master = mc;
     this.held = [];
     this.deferred = null;
-    this.readOffset = this.m.offset;
+    this.readBase = this.m.offset;
     this.mode = 'connected';
     this.canPsync = true;
     this.downSince = 0;
     this.lastIo = nowSec();
-    // Bookkeeping of every byte read (INFO slave_read_repl_offset, master_last_io_seconds_ago);
-    // registered before the Connection's listener, so it runs first.
-    sock.on('data', (chunk: Buffer) => {
-      this.lastIo = nowSec();
-      this.readOffset += chunk.length;
-    });
+    // 'data' events, not the shared read buffer: the socket was paused in stream mode (handover,
+    // loading), and what it buffered meanwhile comes out as 'data' on resume.
     conn.start(mc, false);
     // Acknowledge at once: a diskless master starts the stream on the first ACK.
     this.sendAck();
-    if (rest.length) {
-      this.readOffset += rest.length;
-      conn.bytesIn += rest.length;
-      this.counters.netInputBytes += rest.length;
-      conn.parser.feed(rest);
-    }
+    if (rest.length) conn.feed(rest);
     sock.resume();
   }
 
@@ -490,7 +483,7 @@ export class ReplicationReplica {
   }
 
   /** REPLCONF ACK <offset>, written past the (disabled) reply buffer. */
-  sendAck(): void {
+  private sendAck(): void {
     const mc = this.master;
     if (mc === null || mc.closed) return;
     mc.conn.write([respCommand(['REPLCONF', 'ACK', String(this.m.offset)])]);
@@ -499,11 +492,7 @@ export class ReplicationReplica {
   /** The master client went away (link error, CLIENT KILL, timeout). */
   masterClosed(mc: MasterClient): void {
     if (this.master !== mc) return;
-    this.master = null;
-    this.cachedDb = mc.dbIndex;
-    this.held = [];
-    this.deferred = null;
-    this.gen++;
+    this.dropLink();
     if (this.host === null) return;
     this.e.log('notice', 'Connection with master lost.');
     this.e.log('notice', 'Caching the disconnected master state.');
@@ -514,7 +503,7 @@ export class ReplicationReplica {
 
   /* ---- cron ---------------------------------------------------------------------------------- */
 
-  cron(): void {
+  private cron(): void {
     if (this.host === null || this.e.isClosing) return;
     const now = nowSec();
     const timeout = this.e.config.getNum('repl-timeout');
@@ -550,14 +539,8 @@ export class ReplicationReplica {
 
   /** ROLE's state word. */
   roleState(): string {
-    switch (this.state) {
-      case 'handshake':
-        return 'handshake';
-      case 'transfer':
-        return 'sync';
-      default:
-        return this.state;
-    }
+    const s = this.state;
+    return s === 'transfer' ? 'sync' : s;
   }
 
   /** The replica-only fields of INFO replication, after role:slave. */
@@ -569,7 +552,8 @@ export class ReplicationReplica {
       ['master_link_status', this.state === 'connected' ? 'up' : 'down'],
       ['master_last_io_seconds_ago', this.master !== null ? now - this.lastIo : -1],
       ['master_sync_in_progress', this.state === 'transfer' ? 1 : 0],
-      ['slave_read_repl_offset', this.master !== null ? this.readOffset : this.canPsync ? this.m.offset : 1],
+      ['slave_read_repl_offset',
+        this.master !== null ? this.readBase + this.master.conn.bytesIn : this.canPsync ? this.m.offset : 1],
       ['slave_repl_offset', this.master !== null || this.canPsync ? this.m.offset : 1],
     ];
     if (this.state === 'transfer') {

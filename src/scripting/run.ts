@@ -3,7 +3,6 @@
  * it did so far.
  */
 
-import { performance } from 'node:perf_hooks';
 import type { Client } from '../engine/client.js';
 import type { Command } from '../engine/registry.js';
 import type { LuaState } from './lua/fengari.js';

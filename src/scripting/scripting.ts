@@ -25,6 +25,7 @@ import type {
   Ctx, FunctionLibraryView, FunctionStatsView, ScriptingPort,
 } from '../commands/context.js';
 import { CALL_FROM_AOF, CALL_FROM_MASTER, CALL_FROM_SCRIPT } from '../commands/context.js';
+import { arityAccepts } from '../commands/spec.js';
 import { splitArgs } from '../config/text.js';
 import { Client } from '../engine/client.js';
 import type { Engine } from '../engine/engine.js';
@@ -309,13 +310,9 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     return this.e.ks.isReplica && this.e.config.getBool('replica-read-only');
   }
 
-  /** checkGoodReplicasStatus: min-replicas-to-write is met (or not configured). */
+  /** checkGoodReplicasStatus (the replication layer's; met when there is none). */
   private goodReplicasOk(): boolean {
-    const cfg = this.e.config;
-    const min = cfg.getNum('min-replicas-to-write');
-    if (this.e.ks.isReplica || min === 0 || cfg.getNum('min-replicas-max-lag') === 0) return true;
-    const good = this.e.replication?.infoFields().find(([k]) => k === 'min_slaves_good_slaves')?.[1] ?? 0;
-    return Number(good) >= min;
+    return this.e.replication?.enoughGoodReplicas() ?? true;
   }
 
   /** scriptPrepareForRun's checks; an error reply text, or null. */
@@ -353,7 +350,7 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     const client = isEval ? this.evalClient : this.fnClient;
     client.dbIndex = caller.dbIndex;
     client.resp = 2;
-    if (client.writer.pendingBytes !== 0) client.writer.discard();
+    client.writer.discard();
     const thread = vm.takeThread();
     const command = this.e.registry.base(argv[0] as string) as Command;
     const now = performance.now();
@@ -474,7 +471,7 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     run.vm.giveThread(run.thread, ok);
     this.current = null;
     run.vm.current = null;
-    if (run.client.writer.pendingBytes !== 0) run.client.writer.discard();
+    run.client.writer.discard();
     if (run.timedOut) this.e.busy.kind = null;
     if (run.suspended) this.e.finishSuspended();
   }
@@ -509,11 +506,10 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
   execute(run: ScriptRun, argv: string[]): string | null {
     const e = this.e;
     const cmd = e.registry.lookup(argv);
-    const arity = cmd?.spec.arity ?? 0;
     if (cmd === undefined || (cmd.spec.handler === undefined && cmd.subcommands === null)) {
       return this.rejected(null, 'Unknown Redis command called from script');
     }
-    if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
+    if (!arityAccepts(cmd.spec, argv.length)) {
       return this.rejected(cmd, 'Wrong number of args calling Redis command from script');
     }
     const flags = cmd.flagBits;

@@ -103,8 +103,8 @@ export class LuaVM {
   current: ScriptRun | null = null;
   /** FUNCTION LOAD in progress (functions interpreter only). */
   loading: LoadContext | null = null;
-  /** The globals table (EVAL sets KEYS and ARGV in it on every call). */
-  private globals: LuaTableObject | null = null;
+  /** The globals table, taken once built (EVAL sets KEYS and ARGV in it on every call). */
+  private readonly globals: LuaTableObject;
   /** Threads free for the next run. */
   private idleThreads: Array<{ L: LuaState; ref: number }> = [];
 
@@ -152,6 +152,9 @@ export class LuaVM {
     } else {
       this.buildFunctionsGlobals();
     }
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    this.globals = tableAt(L, -1) as LuaTableObject;
+    lua.lua_pop(L, 1);
   }
 
   private fn(idx: number, name: string, f: (L: LuaState) => number): void {
@@ -320,17 +323,11 @@ export class LuaVM {
     }
   }
 
-  /** EVAL: set the KEYS and ARGV globals (through the read-only protection). */
+  /** EVAL: set the KEYS and ARGV globals (raw, past the read-only protection). */
   setEvalArrays(keys: readonly string[], args: readonly string[]): void {
     const L = this.L;
-    if (this.globals === null) {
-      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-      this.globals = tableAt(L, -1);
-      lua.lua_pop(L, 1);
-    }
-    const g = this.globals as LuaTableObject;
-    setTableField(L, g, S_KEYS, newStringArray(L, keys));
-    setTableField(L, g, S_ARGV, newStringArray(L, args));
+    setTableField(L, this.globals, S_KEYS, newStringArray(L, keys));
+    setTableField(L, this.globals, S_ARGV, newStringArray(L, args));
   }
 
   /* ---- the redis.* API ----------------------------------------------------------------------- */

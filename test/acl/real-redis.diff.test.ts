@@ -3,27 +3,22 @@
 // answers and errors. Redis emits single-command rules in its command hash table's (random)
 // order, so those tokens are compared as a sorted list after the ordered category prefix.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { diffServers } from '../helpers/diff.js';
 import { RawClient } from '../helpers/resp.js';
 
-let nodis: RunningServer;
-let real: RealRedis;
+const servers = diffServers();
+/** `a` talks to redis-server, `b` to nodis. */
 let a: RawClient;
 let b: RawClient;
 
 beforeAll(async () => {
-  real = await startRealRedis();
-  nodis = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  a = await RawClient.connect(real.port);
-  b = await RawClient.connect(nodis.port);
+  a = await RawClient.connect(servers.redis.port);
+  b = await RawClient.connect(servers.nodis.port);
 });
 
-afterAll(async () => {
+afterAll(() => {
   a?.close();
   b?.close();
-  await nodis?.close();
-  await real?.stop();
 });
 
 async function both(...argv: string[]): Promise<[string, string]> {

@@ -12,8 +12,13 @@ import {
 const registry = new Registry(COMMANDS);
 const table = new CommandTable(registry);
 
+/** A new user (acl-pubsub-default resetchannels). */
+function blank(): User {
+  return new User('u', table, () => 0);
+}
+
 function user(...rules: string[]): User {
-  const u = new User('u', table, () => 0);
+  const u = blank();
   for (const r of rules) expect(u.apply(r)).toBeNull();
   return u;
 }
@@ -40,7 +45,7 @@ describe('command table', () => {
 
 describe('rules', () => {
   it('new users are off, deny everything and describe themselves', () => {
-    const u = new User('u', table, () => 0);
+    const u = blank();
     expect(u.describe()).toBe('off resetchannels -@all');
     expect(u.unrestricted).toBe(false);
     const d = user('on', 'nopass', '+@all', '~*', '&*');
@@ -85,12 +90,12 @@ describe('rules', () => {
   });
 
   it('commands, categories, subcommands and first args', () => {
-    expect(new User('u', table, () => 0).apply('+nosuch')).toBe('ENOENT');
-    expect(new User('u', table, () => 0).apply('+@nosuch')).toBe('ENOENT');
-    expect(new User('u', table, () => 0).apply('+config|get|x')).toBe('ECHILD');
-    expect(new User('u', table, () => 0).apply('+select|')).toBe('EINVAL');
-    expect(new User('u', table, () => 0).apply('-select|0')).toBe('ENOENT');
-    expect(new User('u', table, () => 0).apply('whatever')).toBe('EINVAL');
+    expect(blank().apply('+nosuch')).toBe('ENOENT');
+    expect(blank().apply('+@nosuch')).toBe('ENOENT');
+    expect(blank().apply('+config|get|x')).toBe('ECHILD');
+    expect(blank().apply('+select|')).toBe('EINVAL');
+    expect(blank().apply('-select|0')).toBe('ENOENT');
+    expect(blank().apply('whatever')).toBe('EINVAL');
     const u = user('+@all', '-@string', '+incr', '-debug', '+debug|digest');
     expect(u.root.describeCommands()).toBe('+@all -@string -debug +debug|digest +incr');
     const v = user('+@string', '-incr', '+acl', '+select|0', '+select|1', '+select|0');
@@ -104,10 +109,10 @@ describe('rules', () => {
 
   it('selectors, clearselectors and reset', () => {
     const u = user('on', '(+get ~k*)', '(+set "~x")');
-    expect(new User('u', table, () => 0).apply('(+set "~x y")')).toBe('EINVAL');
+    expect(blank().apply('(+set "~x y")')).toBe('EINVAL');
     expect(u.selectors.length).toBe(3);
     expect(u.describe()).toBe('on resetchannels -@all (~k* resetchannels -@all +get) (~x resetchannels -@all +set)');
-    const bad = new User('u', table, () => 0);
+    const bad = blank();
     expect(bad.apply('(+nosuch)')).toBe('ENOENT');
     expect(bad.selectors.length).toBe(1);
     u.apply('clearselectors');

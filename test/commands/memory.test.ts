@@ -1,22 +1,19 @@
 // MEMORY over ioredis and raw bytes: USAGE (sizes, SAMPLES, missing keys, errors), STATS in RESP2
 // and RESP3 (per-db maps, doubles), DOCTOR, MALLOC-STATS, PURGE and HELP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { Redis } from 'ioredis';
+import type { RunningServer } from '../../src/index.js';
+import { startTestServer, stopTestServer } from '../helpers/server.js';
 import { RawClient } from '../helpers/resp.js';
 
 let s: RunningServer;
 let r: Redis;
 
 beforeAll(async () => {
-  s = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  r = new Redis({ port: s.port, protocol: 2 });
+  ({ s, r } = await startTestServer());
 });
 
-afterAll(async () => {
-  r.disconnect();
-  await s.close();
-});
+afterAll(() => stopTestServer({ s, r }));
 
 describe('MEMORY USAGE', () => {
   it('grows with the value, answers null for a missing key, parses SAMPLES', async () => {

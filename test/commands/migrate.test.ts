@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
-import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { diffServers } from '../helpers/diff.js';
 
-/** A TCP server answering each received command line count with `reply` after `delayMs`. */
+/** A TCP server on 127.0.0.1 handing every chunk it receives (latin1) to `onData`. */
 function fakeTarget(onData: (sock: net.Socket, data: string) => void): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve) => {
     const socks = new Set<net.Socket>();
@@ -246,6 +246,32 @@ describe('MIGRATE between nodis servers', () => {
     }
   });
 
+  it('servers in one process keep their transfers apart (client ids are per server)', async () => {
+    const slow = await fakeTarget((sock, data) => {
+      const n = (data.match(/\*\d+\r\n\$/g) ?? []).length;
+      setTimeout(() => sock.write('+OK\r\n'.repeat(n)), 100);
+    });
+    const s1 = await startServer({ port: 0, config: { loglevel: 'warning' } });
+    const s2 = await startServer({ port: 0, config: { loglevel: 'warning' } });
+    const c1 = new Redis({ port: s1.port, protocol: 2 });
+    const c2 = new Redis({ port: s2.port, protocol: 2 });
+    try {
+      expect(await c1.call('client', 'id')).toBe(await c2.call('client', 'id'));
+      await c1.set('k', '1');
+      await c2.set('k', '2');
+      const go = (c: Redis): Promise<unknown> => c.call('migrate', '127.0.0.1', String(slow.port), 'k', '0', '2000');
+      expect(await Promise.all([go(c1), go(c2)])).toEqual(['OK', 'OK']);
+      expect(await c1.exists('k')).toBe(0);
+      expect(await c2.exists('k')).toBe(0);
+    } finally {
+      c1.disconnect();
+      c2.disconnect();
+      await s1.close();
+      await s2.close();
+      await slow.close();
+    }
+  });
+
   it('is movablekeys; COMMAND GETKEYS finds both forms', async () => {
     const info = (await ra.call('command', 'info', 'migrate')) as unknown[][];
     expect(info[0]?.[2]).toContain('movablekeys');
@@ -256,23 +282,20 @@ describe('MIGRATE between nodis servers', () => {
 });
 
 describe('MIGRATE to redis-server 7.0.15', () => {
-  let s: RunningServer;
-  let real: RealRedis;
+  const servers = diffServers();
   let r: Redis;
   let rr: Redis;
+  let realPort: string;
 
-  beforeAll(async () => {
-    s = await startServer({ port: 0, config: { loglevel: 'warning' } });
-    real = await startRealRedis();
-    r = new Redis({ port: s.port, protocol: 2 });
-    rr = new Redis({ port: real.port, protocol: 2 });
+  beforeAll(() => {
+    r = new Redis({ port: servers.nodis.port, protocol: 2 });
+    rr = new Redis({ port: servers.redis.port, protocol: 2 });
+    realPort = String(servers.redis.port);
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     r?.disconnect();
     rr?.disconnect();
-    await s?.close();
-    await real?.stop();
   });
 
   it('the target restores every type with the same contents', async () => {
@@ -290,7 +313,7 @@ describe('MIGRATE to redis-server 7.0.15', () => {
       await c.hgetall('h'), await c.call('zrange', 'z', '0', '-1', 'WITHSCORES'), await c.xrange('st', '-', '+'),
     ];
     const before = await read(r);
-    expect(await r.call('migrate', '127.0.0.1', String(real.port), '', '5', '5000', 'KEYS', ...keys)).toBe('OK');
+    expect(await r.call('migrate', '127.0.0.1', realPort, '', '5', '5000', 'KEYS', ...keys)).toBe('OK');
     expect(await r.exists(...keys)).toBe(0);
     await rr.select(5);
     expect(await read(rr)).toEqual(before);
@@ -302,18 +325,18 @@ describe('MIGRATE to redis-server 7.0.15', () => {
   it('inside MULTI and scripts the transfer is synchronous', async () => {
     await r.set('mx1', 'a');
     await r.set('mx2', 'b');
-    const res = await r.multi().call('migrate', '127.0.0.1', String(real.port), 'mx1', '0', '5000')
-      .call('migrate', '127.0.0.1', String(real.port), 'nokey', '0', '5000').get('mx1').exec();
+    const res = await r.multi().call('migrate', '127.0.0.1', realPort, 'mx1', '0', '5000')
+      .call('migrate', '127.0.0.1', realPort, 'nokey', '0', '5000').get('mx1').exec();
     expect(res).toEqual([[null, 'OK'], [null, 'NOKEY'], [null, null]]);
     expect(await rr.get('mx1')).toBe('a');
-    expect(await r.eval(`return redis.call('migrate', '127.0.0.1', ARGV[1], KEYS[1], '0', '5000')`, 1, 'mx2', String(real.port)))
+    expect(await r.eval(`return redis.call('migrate', '127.0.0.1', ARGV[1], KEYS[1], '0', '5000')`, 1, 'mx2', realPort))
       .toBe('OK');
     expect(await r.exists('mx2')).toBe(0);
     expect(await rr.get('mx2')).toBe('b');
     // Errors keep their text there too.
     await r.set('mx3', 'c');
     await rr.set('mx3', 'taken');
-    const [[err]] = (await r.multi().call('migrate', '127.0.0.1', String(real.port), 'mx3', '0', '5000').exec()) as unknown as [[Error | null]];
+    const [[err]] = (await r.multi().call('migrate', '127.0.0.1', realPort, 'mx3', '0', '5000').exec()) as unknown as [[Error | null]];
     expect(err?.message).toBe('ERR Target instance replied with error: BUSYKEY Target key name already exists.');
     expect(await r.get('mx3')).toBe('c');
   });

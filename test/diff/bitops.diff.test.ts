@@ -55,7 +55,6 @@ function bitfieldArgs(r: R, readonlyOnly: boolean): string[] {
   return out;
 }
 
-
 const GENS: Gen[] = [
   (r) => ['SET', key(r), pick(r, VALUES)],
   (r) => ['APPEND', key(r), pick(r, VALUES)],

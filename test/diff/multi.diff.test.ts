@@ -12,7 +12,6 @@ import { diffServers, type Gen } from '../helpers/diff.js';
 const KEYS = ['k0', 'k1', 'k2', 'n', 'bin\x00\xff'];
 const key = (r: () => number): string => pick(r, KEYS);
 
-
 /** Commands of the transacting client (A). */
 const A_GENS: Gen[] = [
   () => ['MULTI'],

@@ -61,7 +61,6 @@ function trim(r: R): string[] {
   return [...strat, ...op, thr, ...lim];
 }
 
-
 /** Replace clock readings (idle times, delivery and seen times) in a raw reply. */
 function mask(reply: string): string {
   return reply

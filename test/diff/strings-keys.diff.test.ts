@@ -13,7 +13,6 @@ const VALUES = [
   'z'.repeat(300), ' 12', '12 ', '+5', 'inf', 'nan', '10.5', '0.1',
 ];
 
-
 const key = (r: () => number): string => pick(r, KEYS);
 const val = (r: () => number): string => pick(r, VALUES);
 const int = (r: () => number, lo: number, hi: number): string => String(lo + Math.floor(r() * (hi - lo + 1)));

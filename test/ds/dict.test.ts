@@ -224,6 +224,15 @@ describe('Dict against a reference Map', () => {
     checkConsistent(d, ref);
   });
 
+  it('expectedSize starts at the layout that many entries would reach', () => {
+    expect(new Dict({ expectedSize: 100 }).layoutStats().shardBits).toBe(0);
+    expect(new Dict({ expectedSize: 50_000 }).layoutStats().shardBits).toBe(4);
+    expect(new Dict({ expectedSize: 1_000_000 }).layoutStats().shardBits).toBe(8);
+    expect(new Dict({ expectedSize: 1e12 }).layoutStats().shardBits).toBe(16);
+    const d = new Dict<number>({ expectedSize: 1_000_000, maxMapSize: 1000 });
+    expect(d.layoutStats().shardBits).toBe(12);
+  });
+
   it('moves through wider layouts and keeps Maps small', () => {
     const d = new Dict<number>({ maxMapSize: 16, migrateOnWrite: 2 });
     expect(d.layoutStats().shardBits).toBe(0);

@@ -4,7 +4,8 @@
 import { execFile } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { RunningServer } from '../../src/index.js';
+import { startTestServer, stopTestServer } from '../helpers/server.js';
 import { RawClient } from '../helpers/resp.js';
 import { EXPIRE_ENTRY_BYTES, type Db } from '../../src/keyspace/db.js';
 import { keyUsage } from '../../src/keyspace/memory.js';
@@ -18,14 +19,10 @@ let s: RunningServer;
 let r: Redis;
 
 beforeAll(async () => {
-  s = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  r = new Redis({ port: s.port, protocol: 2 });
+  ({ s, r } = await startTestServer());
 });
 
-afterAll(async () => {
-  r.disconnect();
-  await s.close();
-});
+afterAll(() => stopTestServer({ s, r }));
 
 afterEach(async () => {
   await r.config('SET', 'maxmemory', '0');

@@ -3,7 +3,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { RunningServer } from '../../src/index.js';
+import { startTestServer, stopTestServer } from '../helpers/server.js';
 
 let s: RunningServer;
 let r: Redis;
@@ -39,14 +40,10 @@ async function ping(port: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  s = await startServer({ port: 0, config: { loglevel: 'warning', logfile: '/dev/null' } });
-  r = new Redis({ port: s.port, protocol: 2 });
+  ({ s, r } = await startTestServer({ logfile: '/dev/null' }));
 });
 
-afterAll(async () => {
-  r.disconnect();
-  await s.close();
-});
+afterAll(() => stopTestServer({ s, r }));
 
 describe('CONFIG SET port', () => {
   it('fails on a port in use and rolls back every parameter of the command', async () => {

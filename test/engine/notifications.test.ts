@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
+import { startTestServer, stopTestServer } from '../helpers/server.js';
 import { RawClient } from '../helpers/resp.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
 
@@ -35,14 +36,10 @@ let s: RunningServer;
 let r: Redis;
 
 beforeAll(async () => {
-  s = await startServer({ port: 0, config: { loglevel: 'warning', 'enable-debug-command': 'yes' } });
-  r = new Redis({ port: s.port, protocol: 2 });
+  ({ s, r } = await startTestServer({ 'enable-debug-command': 'yes' }));
 });
 
-afterAll(async () => {
-  r.disconnect();
-  await s.close();
-});
+afterAll(() => stopTestServer({ s, r }));
 
 describe('keyspace notifications', () => {
   it('K publishes __keyspace@db__:key with the event, E __keyevent@db__:event with the key', async () => {

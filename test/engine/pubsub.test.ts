@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
+import { startTestServer, stopTestServer } from '../helpers/server.js';
 import { RawClient } from '../helpers/resp.js';
 
 const b = (s: string): string => `$${s.length}\r\n${s}\r\n`;
@@ -24,14 +25,10 @@ let s: RunningServer;
 let r: Redis;
 
 beforeAll(async () => {
-  s = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  r = new Redis({ port: s.port, protocol: 2 });
+  ({ s, r } = await startTestServer());
 });
 
-afterAll(async () => {
-  r.disconnect();
-  await s.close();
-});
+afterAll(() => stopTestServer({ s, r }));
 
 describe('RESP2 frames', () => {
   it('SUBSCRIBE confirms each channel with the running count; messages are 3-element arrays', async () => {

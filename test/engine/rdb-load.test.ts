@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from '../helpers/real-redis.js';
 import { startServer } from '../../src/index.js';
 import { Keyspace } from '../../src/keyspace/db.js';
 import { createStringObject } from '../../src/keyspace/types/string.js';
@@ -19,17 +20,6 @@ afterAll(() => {
   process.chdir(cwd);
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const p = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** Send one inline command on a fresh socket; resolve with the first reply line. */
 function rawCommand(port: number, cmd: string): Promise<string> {

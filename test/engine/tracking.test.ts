@@ -4,8 +4,9 @@
 // EXEC), FLUSHALL's null, broken redirects, the tracking-table limit, option errors, CLIENT
 // TRACKINGINFO / GETREDIR, CLIENT LIST flags and INFO counters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { Redis } from 'ioredis';
+import type { RunningServer } from '../../src/index.js';
+import { startTestServer, stopTestServer } from '../helpers/server.js';
 import { RawClient, encodeCommand } from '../helpers/resp.js';
 
 const b = (s: string): string => `$${s.length}\r\n${s}\r\n`;
@@ -29,14 +30,10 @@ async function idOf(c: RawClient): Promise<string> {
 }
 
 beforeAll(async () => {
-  s = await startServer({ port: 0, config: { loglevel: 'warning', 'enable-debug-command': 'yes' } });
-  r = new Redis({ port: s.port, protocol: 2 });
+  ({ s, r } = await startTestServer({ 'enable-debug-command': 'yes' }));
 });
 
-afterAll(async () => {
-  r.disconnect();
-  await s.close();
-});
+afterAll(() => stopTestServer({ s, r }));
 
 describe('default mode', () => {
   it('a read key is invalidated once, as a RESP3 push after the writer changed it', async () => {

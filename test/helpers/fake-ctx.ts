@@ -100,11 +100,17 @@ export class FakeServer {
       },
       acl: detachedAcl(() => ''),
     } as unknown as ServerPorts;
+    const view = {
+      id: 1, resp: this.resp, dbIndex: this.dbIndex, authenticated: true,
+      setAuthenticated(ok: boolean): void {
+        view.authenticated = ok;
+      },
+    };
     const ctx: Ctx = {
       ks: this.ks,
       db: this.db(),
       reply,
-      client: { id: 1, resp: this.resp, dbIndex: this.dbIndex } as unknown as ClientView,
+      client: view as unknown as ClientView,
       server,
       get now() {
         return self.ks.now;

@@ -11,7 +11,8 @@ export interface RealRedis {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free right now on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => {

@@ -1,5 +1,6 @@
 // Waiting on replication in tests: INFO fields, polling, and "the replica applied everything".
 import type { Redis } from 'ioredis';
+import { expect } from 'vitest';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -14,7 +15,7 @@ export async function field(c: Redis, section: string, name: string): Promise<st
 }
 
 /** Poll `check` every 50 ms, `tries` times at most. */
-export async function until(check: () => Promise<boolean>, what: string, tries = 200): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string, tries = 200): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (await check()) return;
     await sleep(50);
@@ -29,4 +30,18 @@ export async function inSync(master: Redis, replica: Redis): Promise<void> {
     const ro = await field(replica, 'replication', 'slave_repl_offset');
     return (await field(replica, 'replication', 'master_link_status')) === 'up' && mo === ro;
   }, 'offsets to match');
+}
+
+/**
+ * Kill `replica`'s link to `master`, run `write` while it is down, and wait for the partial
+ * resync that brings the replica back in sync, without a new full sync.
+ */
+export async function partialResyncAfterKill(master: Redis, replica: Redis, write: () => Promise<unknown>): Promise<void> {
+  const full = await field(master, 'stats', 'sync_full');
+  const ok = Number(await field(master, 'stats', 'sync_partial_ok'));
+  expect(await replica.call('CLIENT', 'KILL', 'TYPE', 'master')).toBe(1);
+  await write();
+  await until(async () => Number(await field(master, 'stats', 'sync_partial_ok')) === ok + 1, 'partial resync');
+  await inSync(master, replica);
+  expect(await field(master, 'stats', 'sync_full')).toBe(full);
 }

@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { createStringObject } from '../../src/keyspace/types/string.js';
 import { rng } from '../helpers/random.js';
+import { waitBackgroundIdle } from '../helpers/background-idle.js';
 
 const servers: RunningServer[] = [];
 const conns: Redis[] = [];
@@ -50,16 +51,6 @@ async function settledManifest(dir: string): Promise<string> {
     await new Promise((res) => setTimeout(res, 10));
   }
   throw new Error('history files were never removed from the manifest');
-}
-
-async function waitIdle(r: Redis): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    const info = await r.info('persistence');
-    if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrite_scheduled:0') &&
-      info.includes('rdb_bgsave_in_progress:0')) return;
-    await new Promise((res) => setTimeout(res, 10));
-  }
-  throw new Error('background work did not finish');
 }
 
 async function populate(r: Redis, n: number): Promise<void> {
@@ -138,7 +129,7 @@ describe('background AOF rewrite', () => {
       expect(await r.bgrewriteaof().catch((e: Error) => e.message)).toBe('ERR Background append only file rewriting already in progress');
       expect(await r.bgsave().catch((e: Error) => e.message)).toMatch(/^ERR Another child process is active \(AOF\?\)/);
       await churn(r, rng(preamble === 'yes' ? 1 : 2), n, preamble === 'yes' ? 15 : 3);
-      await waitIdle(r);
+      await waitBackgroundIdle(r);
       expect(await field(r, 'aof_last_bgrewrite_status')).toBe('ok');
       expect(await field(r, 'aof_current_rewrite_time_sec')).toBe('-1');
       expect(Number(await field(r, 'aof_last_rewrite_time_sec'))).toBeGreaterThanOrEqual(0);
@@ -165,7 +156,7 @@ describe('background AOF rewrite', () => {
     expect(await field(r, 'aof_enabled')).toBe('1');
     expect(await field(r, 'aof_rewrite_in_progress')).toBe('1');
     await churn(r, rng(3), n, 10);
-    await waitIdle(r);
+    await waitBackgroundIdle(r);
     expect(await settledManifest(dir))
       .toBe('file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
     expect(fs.readdirSync(path.join(dir, 'appendonlydir')).filter((f) => f.startsWith('temp'))).toEqual([]);
@@ -182,7 +173,7 @@ describe('background AOF rewrite', () => {
     expect(await r.bgrewriteaof()).toBe('Background append only file rewriting scheduled');
     expect(await field(r, 'aof_rewrite_scheduled')).toBe('1');
     expect(await field(r, 'aof_rewrite_in_progress')).toBe('0');
-    await waitIdle(r);
+    await waitBackgroundIdle(r);
     expect(await field(r, 'aof_rewrites')).toBe('1');
     expect(await field(r, 'aof_last_bgrewrite_status')).toBe('ok');
     expect(await settledManifest(dir))
@@ -191,7 +182,7 @@ describe('background AOF rewrite', () => {
     // MULTI: scheduled too.
     const res = await r.multi().bgrewriteaof().exec();
     expect(res?.[0]?.[1]).toBe('Background append only file rewriting scheduled');
-    await waitIdle(r);
+    await waitBackgroundIdle(r);
     expect(await field(r, 'aof_rewrites')).toBe('2');
 
     expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
@@ -211,7 +202,7 @@ describe('BGREWRITEAOF with appendonly no', () => {
     await r.expire('x', 1000);
     const live = await settledDigest(r); // no short-lived key left: nothing changes from here
     expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
-    await waitIdle(r);
+    await waitBackgroundIdle(r);
     expect(await field(r, 'aof_enabled')).toBe('0');
     expect(await settledManifest(dir))
       .toBe('file appendonly.aof.1.base.aof seq 1 type b\n');
@@ -232,7 +223,7 @@ describe('restartAfterSync (a replica that loaded a new dataset)', () => {
     for (const db of s.engine.ks.dbs) db.flush();
     s.engine.ks.dbs[0]?.add('new', createStringObject('value'));
     expect(s.engine.aof?.restartAfterSync()).toBeNull();
-    await waitIdle(r);
+    await waitBackgroundIdle(r);
     expect(await field(r, 'aof_enabled')).toBe('1');
     expect(await r.call('debug', 'loadaof')).toBe('OK');
     expect(await r.dbsize()).toBe(1);

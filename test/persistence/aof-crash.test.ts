@@ -10,19 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { freePort } from '../helpers/real-redis.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TRIALS = Number(process.env.AOF_CRASH_TRIALS ?? 5);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 async function launch(dir: string, port: number, fsync: string): Promise<ChildProcess> {
   const child = spawn('node', ['dist/main.js', '--port', String(port), '--save', '', '--dir', dir,

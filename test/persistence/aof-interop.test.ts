@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
 import { checkAof } from '../../src/persistence/aof/check-aof.js';
+import { waitBackgroundIdle } from '../helpers/background-idle.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -143,9 +144,7 @@ describe('AOF interop with redis-server 7.0', () => {
       await apply(r, cmds.slice(0, 15));
       expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
       await apply(r, cmds.slice(15));
-      for (let i = 0; i < 500 && !(await r.info('persistence')).includes('aof_rewrite_in_progress:0'); i++) {
-        await new Promise((res) => setTimeout(res, 10));
-      }
+      await waitBackgroundIdle(r);
       const want = await snapshot(r);
       const manifest = path.join(dir, 'appendonlydir', 'appendonly.aof.manifest');
       const chk = redisCheckAof(manifest);
@@ -163,11 +162,7 @@ describe('AOF interop with redis-server 7.0', () => {
     const cmds = dataset(false);
     await apply(r, cmds.slice(0, 15));
     await r.bgrewriteaof();
-    for (let i = 0; i < 100; i++) {
-      const info = await r.info('persistence');
-      if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrite_scheduled:0')) break;
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    await waitBackgroundIdle(r);
     await apply(r, cmds.slice(15));
     await apply(r, [[0, ['XADD', 'stream', '1-1', 'f', 'v']], [0, ['XGROUP', 'CREATE', 'stream', 'grp', '$']]]);
     const want = await snapshot(r);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { parseManifest } from '../../src/persistence/aof/manifest.js';
+import { waitBackgroundIdle } from '../helpers/background-idle.js';
 
 const servers: RunningServer[] = [];
 const conns: Redis[] = [];
@@ -74,16 +75,6 @@ async function check(r: Redis, size = 11): Promise<void> {
   expect(await r.dbsize()).toBe(size);
 }
 
-/** The background rewrite (BGREWRITEAOF, CONFIG SET appendonly yes) has finished. */
-async function waitRewrite(r: Redis): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const info = await r.info('persistence');
-    if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrite_scheduled:0')) return;
-    await new Promise((res) => setTimeout(res, 10));
-  }
-  throw new Error('the AOF rewrite did not finish');
-}
-
 function manifestOf(dir: string): string {
   return fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1');
 }
@@ -99,7 +90,7 @@ describe('AOF', () => {
       await check(r);
       expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
       await r.set('after', 'rewrite');
-      await waitRewrite(r);
+      await waitBackgroundIdle(r);
       await stop();
       const m = manifestOf(dir);
       const ext = preamble === 'yes' ? 'rdb' : 'aof';
@@ -186,7 +177,7 @@ describe('AOF', () => {
     await r.set('pre', 'x');
     expect(await r.config('SET', 'appendonly', 'yes')).toBe('OK');
     await r.set('post', 'y');
-    await waitRewrite(r);
+    await waitBackgroundIdle(r);
     await r.lpush('l', 'a', 'b');
     expect(await r.debug('LOADAOF')).toBe('OK');
     expect(await r.mget('pre', 'post')).toEqual(['x', 'y']);

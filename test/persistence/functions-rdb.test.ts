@@ -13,6 +13,7 @@ import { startRealRedis } from '../helpers/real-redis.js';
 import { decodeRdb } from '../../src/persistence/rdb/decoder.js';
 import { RdbWriter } from '../../src/persistence/rdb/byte-writer.js';
 import { Crc64 } from '../../src/util/crc64.js';
+import { waitBackgroundIdle } from '../helpers/background-idle.js';
 
 const LIB1 = "#!lua name=lib1\nredis.register_function('f1', function() return 123 end)";
 const LIB2 = '#!lua name=lib2\n' +
@@ -22,14 +23,18 @@ const LIB2 = '#!lua name=lib2\n' +
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nodis-fnrdb-'));
 
-async function waitBgsave(r: Redis): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const info = await r.info('persistence');
-    if (info.includes('rdb_bgsave_in_progress:0') && info.includes('aof_rewrite_in_progress:0')) return;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  throw new Error('background save did not finish');
+/** Load both libraries and a key, SAVE; returns FUNCTION LIST WITHCODE as it was. */
+async function populateAndSave(c: Redis): Promise<unknown> {
+  await c.call('function', 'load', LIB1);
+  await c.call('function', 'load', LIB2);
+  await c.set('k', 'v');
+  const list = await c.call('function', 'list', 'withcode');
+  await c.save();
+  return list;
 }
+
+/** FUNCTION LIST replies compared regardless of the libraries' order. */
+const sortLibs = (v: unknown): unknown[] => [...(v as unknown[][])].sort((a, b) => String(a[1]).localeCompare(String(b[1])));
 
 describe('function libraries in RDB files', () => {
   let s: RunningServer;
@@ -89,19 +94,19 @@ describe('function libraries in RDB files', () => {
     await r.call('function', 'flush');
     await r.call('function', 'load', LIB2);
     await r.bgsave();
-    await waitBgsave(r);
+    await waitBackgroundIdle(r);
     expect(decodeRdb(fs.readFileSync(path.join(tmp, 'nodis.rdb'))).functions).toEqual([LIB2]);
   });
 
   it.each(['yes', 'no'])('AOF rewrite (aof-use-rdb-preamble %s) keeps the libraries across DEBUG LOADAOF', async (preamble) => {
     await r.config('SET', 'aof-use-rdb-preamble', preamble);
     await r.config('SET', 'appendonly', 'yes');
-    await waitBgsave(r);
+    await waitBackgroundIdle(r);
     await r.call('function', 'flush');
     await r.call('function', 'load', LIB1);
     await r.set('x', '1');
     await r.bgrewriteaof();
-    await waitBgsave(r);
+    await waitBackgroundIdle(r);
     // Nothing in the incremental file: the libraries come from the base only.
     expect(await r.call('debug', 'loadaof')).toBe('OK');
     expect(await r.call('fcall', 'f1', '0')).toBe(123);
@@ -166,11 +171,7 @@ describe('RDB files with functions, exchanged with redis-server 7.0.15', () => {
     const r = new Redis({ port: s.port, protocol: 2 });
     let expected: unknown;
     try {
-      await r.call('function', 'load', LIB1);
-      await r.call('function', 'load', LIB2);
-      await r.set('k', 'v');
-      expected = await r.call('function', 'list', 'withcode');
-      await r.save();
+      expected = await populateAndSave(r);
     } finally {
       r.disconnect();
       await s.close();
@@ -178,7 +179,6 @@ describe('RDB files with functions, exchanged with redis-server 7.0.15', () => {
     const real = await startRealRedis(['--dir', dir, '--dbfilename', 'out.rdb']);
     const rr = new Redis({ port: real.port, protocol: 2 });
     try {
-      const sortLibs = (v: unknown): unknown[] => [...(v as unknown[][])].sort((a, b) => String(a[1]).localeCompare(String(b[1])));
       expect(sortLibs(await rr.call('function', 'list', 'withcode'))).toEqual(sortLibs(expected));
       expect(await rr.call('fcall', 'f2', '1', 'k')).toBe('v');
     } finally {
@@ -220,11 +220,7 @@ describe('RDB files with functions, exchanged with redis-server 7.0.15', () => {
     const rr = new Redis({ port: real.port, protocol: 2 });
     let expected: unknown;
     try {
-      await rr.call('function', 'load', LIB1);
-      await rr.call('function', 'load', LIB2);
-      await rr.set('k', 'v');
-      expected = await rr.call('function', 'list', 'withcode');
-      await rr.save();
+      expected = await populateAndSave(rr);
     } finally {
       rr.disconnect();
       await real.stop();
@@ -232,7 +228,6 @@ describe('RDB files with functions, exchanged with redis-server 7.0.15', () => {
     const s = await startServer({ port: 0, config: { loglevel: 'warning', dir, dbfilename: 'real.rdb' } });
     const r = new Redis({ port: s.port, protocol: 2 });
     try {
-      const sortLibs = (v: unknown): unknown[] => [...(v as unknown[][])].sort((a, b) => String(a[1]).localeCompare(String(b[1])));
       expect(sortLibs(await r.call('function', 'list', 'withcode'))).toEqual(sortLibs(expected));
       expect(await r.call('fcall', 'f1', '0')).toBe(123);
       expect(await r.call('fcall_ro', 'f2', '1', 'k')).toBe('v');

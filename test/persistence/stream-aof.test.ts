@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { parseManifest } from '../../src/persistence/aof/manifest.js';
 import { startRealRedis } from '../helpers/real-redis.js';
+import { waitBackgroundIdle } from '../helpers/background-idle.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -103,12 +104,7 @@ async function all(r: Redis): Promise<Record<string, unknown>> {
 
 async function rewrite(r: Redis): Promise<void> {
   expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
-  for (let i = 0; i < 200; i++) {
-    const info = await r.info('persistence');
-    if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrite_scheduled:0')) return;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  throw new Error('BGREWRITEAOF did not finish');
+  await waitBackgroundIdle(r);
 }
 
 function baseFile(dir: string): string {

@@ -11,8 +11,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { field, infoField, sleep, until } from '../helpers/replication.js';
 
 /** A replica speaking the protocol by hand: reads the sync payload, then the command stream. */
 class RawReplica {
@@ -133,11 +132,6 @@ function checkRdb(bytes: Buffer): string {
   if (res.error) throw new Error('redis-check-rdb is not installed (Debian package redis-tools)');
   expect(res.status, res.stdout).toBe(0);
   return res.stdout;
-}
-
-function infoField(info: string, name: string): string | undefined {
-  const m = new RegExp(`^${name}:(.*)\\r?$`, 'm').exec(info);
-  return m?.[1]?.trim();
 }
 
 describe('replication master (raw replicas)', () => {
@@ -406,11 +400,7 @@ describe('a real redis-server replicating from nodis', () => {
     await c.select(0);
     real = await startRealRedis(['--replicaof', '127.0.0.1', String(s.port), '--repl-ping-replica-period', '1']);
     replica = new Redis({ port: real.port, protocol: 2 });
-    for (let i = 0; i < 200; i++) {
-      const info = await replica.info('replication');
-      if (infoField(info, 'master_link_status') === 'up') break;
-      await sleep(50);
-    }
+    await until(async () => (await field(replica, 'replication', 'master_link_status')) === 'up', 'the link');
   }, 30000);
 
   afterAll(async () => {
@@ -419,14 +409,6 @@ describe('a real redis-server replicating from nodis', () => {
     c?.disconnect();
     await s?.close();
   });
-
-  async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-    for (let i = 0; i < 100; i++) {
-      if (await check()) return;
-      await sleep(50);
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   it('receives the dataset through a full resync', async () => {
     expect(infoField(await replica.info('replication'), 'master_link_status')).toBe('up');

@@ -11,17 +11,9 @@ import { encodeKeyspaceToBuffer } from '../../src/persistence/rdb/encoder.js';
 import { createStringObject } from '../../src/keyspace/types/string.js';
 import { encodeCommand, replyEnd } from '../helpers/resp.js';
 import { FakeServer } from '../helpers/fake-ctx.js';
+import { infoField as field, sleep, until } from '../helpers/replication.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const REPLID = 'a'.repeat(40);
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** A scripted master: records each command a replica sends and lets the test answer. */
 class FakeMaster {
@@ -70,11 +62,6 @@ function parseMultibulk(s: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(lines[2 + i * 2] as string);
   return out;
-}
-
-function field(info: string, name: string): string {
-  const m = new RegExp(`^${name}:(.*)$`, 'm').exec(info);
-  return m ? (m[1] as string).trim() : '';
 }
 
 /** An RDB payload holding k1..k50 = v1..v50 in database 0 (and `extra` keys). */

@@ -2,21 +2,18 @@
 // and FCALL), and the conversion of command replies into Lua values (status, integers, bulk
 // strings short and long, binary, null, arrays), with the values real Redis 7.0.15 gives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { Redis } from 'ioredis';
+import type { RunningServer } from '../../src/index.js';
+import { startTestServer, stopTestServer } from '../helpers/server.js';
 
 let s: RunningServer;
 let r: Redis;
 
 beforeAll(async () => {
-  s = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  r = new Redis({ port: s.port, protocol: 2 });
+  ({ s, r } = await startTestServer());
 });
 
-afterAll(async () => {
-  r.disconnect();
-  await s.close();
-});
+afterAll(() => stopTestServer({ s, r }));
 
 describe('numkeys', () => {
   it('is read with string2ll: out-of-range and malformed values', async () => {

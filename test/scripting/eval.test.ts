@@ -7,6 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
+import { startTestServer, stopTestServer } from '../helpers/server.js';
 import { PROPAGATE_ALL, PROPAGATE_AOF, PROPAGATE_REPL } from '../../src/engine/propagation.js';
 import { RawClient } from '../helpers/resp.js';
 import { createStringObject } from '../../src/keyspace/types/string.js';
@@ -15,14 +16,10 @@ let s: RunningServer;
 let r: Redis;
 
 beforeAll(async () => {
-  s = await startServer({ port: 0, config: { loglevel: 'warning', 'enable-debug-command': 'yes' } });
-  r = new Redis({ port: s.port, protocol: 2 });
+  ({ s, r } = await startTestServer({ 'enable-debug-command': 'yes' }));
 });
 
-afterAll(async () => {
-  r.disconnect();
-  await s.close();
-});
+afterAll(() => stopTestServer({ s, r }));
 
 const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
 

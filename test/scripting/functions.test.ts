@@ -3,22 +3,19 @@
 // DUMP / RESTORE policies, FLUSH, propagation of FUNCTION LOAD, and the engine hooks used by
 // RDB snapshots.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { Redis } from 'ioredis';
+import type { RunningServer } from '../../src/index.js';
+import { startTestServer, stopTestServer } from '../helpers/server.js';
 import { PROPAGATE_ALL } from '../../src/engine/propagation.js';
 
 let s: RunningServer;
 let r: Redis;
 
 beforeAll(async () => {
-  s = await startServer({ port: 0, config: { loglevel: 'warning' } });
-  r = new Redis({ port: s.port, protocol: 2 });
+  ({ s, r } = await startTestServer());
 });
 
-afterAll(async () => {
-  r.disconnect();
-  await s.close();
-});
+afterAll(() => stopTestServer({ s, r }));
 
 beforeEach(async () => {
   await r.function('FLUSH');

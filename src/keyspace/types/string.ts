@@ -13,7 +13,7 @@
 
 import { RObject, OBJ_STRING, ENC_INT, ENC_EMBSTR, ENC_RAW } from '../object.js';
 import { Sds } from '../../ds/sds.js';
-import { intText, string2l, string2ll } from '../../util/numbers.js';
+import { formatInt64, string2l, string2ll } from '../../util/numbers.js';
 
 export const EMBSTR_SIZE_LIMIT = 44;
 
@@ -35,7 +35,7 @@ export function createStringObject(s: string): RObject {
 
 /** A string object holding an integer (INCR family): always `int`. */
 export function createIntObject(v: number | bigint): RObject {
-  return new RObject(OBJ_STRING, ENC_INT, typeof v === 'number' ? intText(v) : String(v));
+  return new RObject(OBJ_STRING, ENC_INT, formatInt64(v));
 }
 
 /** A string object as createStringObject() (no int detection): embstr up to 44 bytes, else raw. */

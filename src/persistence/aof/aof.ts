@@ -40,10 +40,10 @@ import type { Keyspace } from '../../keyspace/db.js';
 import type { RdbOptions } from '../rdb/encoder.js';
 import { respCommand } from './command-reader.js';
 import { Snapshot } from '../rdb/snapshot.js';
-import { AsyncFileWriter } from '../rdb/file-writer.js';
+import { AsyncFileWriter, fsyncDir } from '../rdb/file-writer.js';
 import { type AofExecutor, type LoadLog, type LoadResult, loadAof, readManifest } from './loader.js';
 import {
-  AofManifest, baseName, formatManifest, incrName, manifestName, tempManifestName,
+  AofManifest, baseName, formatManifest, manifestName, tempManifestName,
 } from './manifest.js';
 import { CommandEncoder, writeAll, writeBase } from './rewrite.js';
 
@@ -87,19 +87,6 @@ interface RewriteRun {
 const FSYNC_NO = 0;
 const FSYNC_ALWAYS = 1;
 const FSYNC_EVERYSEC = 2;
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on directories: best effort, as in Redis.
-  }
-}
 
 export class AofManager {
   /** aof_state: on, off, or 'wait' (turned on, waiting for the first rewrite to finish). */
@@ -289,36 +276,37 @@ export class AofManager {
     }
   }
 
-  private deleteHistory(): void {
+  /** Drop `names` (history files now unlinked) from the manifest and persist it. */
+  private forgetHistory(names: readonly string[]): void {
     const m = this.manifest;
-    if (m.history.length === 0) return;
-    for (const h of m.history) {
+    const before = m.history.length;
+    m.history = m.history.filter((h) => !names.includes(h.name));
+    if (m.history.length !== before) this.persistManifest(m);
+  }
+
+  private deleteHistory(): void {
+    const names = this.manifest.history.map((h) => h.name);
+    for (const name of names) {
       try {
-        fs.unlinkSync(path.join(this.dirPath, h.name));
-        this.host.log('notice', `Removing the history file ${h.name} in the background`);
+        fs.unlinkSync(path.join(this.dirPath, name));
+        this.host.log('notice', `Removing the history file ${name} in the background`);
       } catch {
         /* already gone */
       }
     }
-    m.history = [];
-    this.persistManifest(m);
+    this.forgetHistory(names);
   }
 
-  /** History files unlinked off the loop, then dropped from the manifest. */
+  /** deleteHistory with the unlinks off the loop (the manifest may change meanwhile). */
   private deleteHistoryAsync(): void {
     const names = this.manifest.history.map((h) => h.name);
-    if (names.length === 0) return;
     let left = names.length;
     for (const name of names) {
       fs.unlink(path.join(this.dirPath, name), () => {
         this.host.log('notice', `Removing the history file ${name} in the background`);
         if (--left !== 0) return;
-        const m = this.manifest;
-        const before = m.history.length;
-        m.history = m.history.filter((h) => !names.includes(h.name));
-        if (m.history.length === before) return;
         try {
-          this.persistManifest(m);
+          this.forgetHistory(names);
         } catch (e) {
           this.host.log('warning', `Error writing the AOF manifest: ${(e as Error).message}`);
         }
@@ -334,6 +322,11 @@ export class AofManager {
     return `temp-${this.cfgName}.incr`;
   }
 
+  /** The new base while a rewrite writes it (renamed into place when complete). */
+  private get rewriteTmpPath(): string {
+    return path.join(this.dirPath, `temp-rewriteaof-bg-${process.pid}.aof`);
+  }
+
   /**
    * rewriteAppendOnlyFileBackground: open the new incremental file, start the sliced
    * snapshot of the new base (see the header). Returns an error text or null.
@@ -342,14 +335,14 @@ export class AofManager {
     if (this.run !== null) return 'Background append only file rewriting already in progress';
     const dir = this.dirPath;
     const cfg = this.host.config;
-    const tmp = path.join(dir, `temp-rewriteaof-bg-${process.pid}.aof`);
+    const tmp = this.rewriteTmpPath;
     try {
       fs.mkdirSync(dir, { recursive: true });
       this.flush(true);
       let incrSeq = -1;
       if (this.state === 'on') {
         const m = this.manifest.clone();
-        const inc = { name: incrName(this.cfgName, ++m.currIncrSeq), seq: m.currIncrSeq, type: 'i' as const };
+        const inc = m.nextIncr(this.cfgName);
         fs.closeSync(fs.openSync(path.join(dir, inc.name), 'w'));
         m.incrs.push(inc);
         this.persistManifest(m);
@@ -414,21 +407,14 @@ export class AofManager {
     const dir = this.dirPath;
     const m = this.manifest.clone();
     try {
-      if (m.base) m.history.push({ ...m.base, type: 'h' });
-      m.base = { name: run.baseName, seq: run.baseSeq, type: 'b' };
-      m.currBaseSeq = run.baseSeq;
+      // The incrs before the one opened at the start are covered by the base; with AOF off
+      // or turning on (none of them being appended to) all of them are.
+      m.installBase({ name: run.baseName, seq: run.baseSeq, type: 'b' }, (seq) => run.mode === 'on' && seq >= run.incrSeq);
       if (run.mode === 'wait') {
         // Turning on: the temp incr, which holds every write since the start, takes its name.
-        const inc = { name: incrName(this.cfgName, ++m.currIncrSeq), seq: m.currIncrSeq, type: 'i' as const };
+        const inc = m.nextIncr(this.cfgName);
         fs.renameSync(path.join(dir, this.tempIncrName), path.join(dir, inc.name));
-        for (const i of m.incrs) m.history.push({ ...i, type: 'h' });
         m.incrs = [inc];
-      } else {
-        // The incrs before the one opened at the start are covered by the base; with AOF off
-        // (incrSeq -1, none being appended to) all of them are.
-        const keep = (seq: number): boolean => run.mode === 'on' && seq >= run.incrSeq;
-        for (const i of m.incrs) if (!keep(i.seq)) m.history.push({ ...i, type: 'h' });
-        m.incrs = m.incrs.filter((i) => keep(i.seq));
       }
       this.persistManifest(m);
     } catch (e) {
@@ -514,8 +500,7 @@ export class AofManager {
       const cfg = this.host.config;
       const preamble = cfg.getBool('aof-use-rdb-preamble');
       const m = this.manifest.clone();
-      const tmpName = `temp-rewriteaof-bg-${process.pid}.aof`;
-      const tmp = path.join(dir, tmpName);
+      const tmp = this.rewriteTmpPath;
       const fd = fs.openSync(tmp, 'w');
       let size: number;
       try {
@@ -529,14 +514,12 @@ export class AofManager {
       } finally {
         fs.closeSync(fd);
       }
-      if (m.base) m.history.push({ ...m.base, type: 'h' });
-      const newBase = { name: baseName(this.cfgName, ++m.currBaseSeq, preamble), seq: m.currBaseSeq, type: 'b' as const };
+      const seq = m.currBaseSeq + 1;
+      const newBase = { name: baseName(this.cfgName, seq, preamble), seq, type: 'b' as const };
       fs.renameSync(tmp, path.join(dir, newBase.name));
-      m.base = newBase;
-      for (const i of m.incrs) m.history.push({ ...i, type: 'h' });
-      m.incrs = [];
+      m.installBase(newBase);
       if (this.state === 'on') {
-        const inc = { name: incrName(this.cfgName, ++m.currIncrSeq), seq: m.currIncrSeq, type: 'i' as const };
+        const inc = m.nextIncr(this.cfgName);
         fs.closeSync(fs.openSync(path.join(dir, inc.name), 'a'));
         m.incrs.push(inc);
         this.persistManifest(m);
@@ -559,7 +542,7 @@ export class AofManager {
       const msg = (e as Error).message;
       this.host.log('warning', `Background AOF rewrite failed: ${msg}`);
       try {
-        fs.unlinkSync(path.join(dir, `temp-rewriteaof-bg-${process.pid}.aof`));
+        fs.unlinkSync(this.rewriteTmpPath);
       } catch {
         /* nothing to clean */
       }
@@ -581,26 +564,22 @@ export class AofManager {
       this.host.log('warning', 'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
       return null;
     }
-    const err = this.rewriteBackground();
-    if (err !== null) {
-      this.state = 'off';
-      this.closeFd();
-      return `Background append only file rewriting error: ${err}`;
-    }
-    return null;
+    return this.startResult(this.rewriteBackground());
   }
 
   /** The base created at startup (appendonly yes, no AOF on disk), synchronously. */
   startSync(): string | null {
     if (this.state !== 'off') return null;
     this.state = 'on';
-    const err = this.rewriteSync();
-    if (err !== null) {
-      this.state = 'off';
-      this.closeFd();
-      return `Background append only file rewriting error: ${err}`;
-    }
-    return null;
+    return this.startResult(this.rewriteSync());
+  }
+
+  /** After start()'s or startSync()'s rewrite: back to off on an error, and its reply text. */
+  private startResult(err: string | null): string | null {
+    if (err === null) return null;
+    this.state = 'off';
+    this.closeFd();
+    return `Background append only file rewriting error: ${err}`;
   }
 
   /** stopAppendOnly: kill a rewrite, flush, fsync, close. */
@@ -684,7 +663,7 @@ export class AofManager {
     const m = this.manifest;
     let last = m.incrs[m.incrs.length - 1];
     if (last === undefined) {
-      last = { name: incrName(this.cfgName, ++m.currIncrSeq), seq: m.currIncrSeq, type: 'i' };
+      last = m.nextIncr(this.cfgName);
       fs.closeSync(fs.openSync(path.join(this.dirPath, last.name), 'a'));
       m.incrs.push(last);
       this.persistManifest(m);

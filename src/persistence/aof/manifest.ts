@@ -44,6 +44,24 @@ export class AofManifest {
     return m;
   }
 
+  /** The next incremental file's entry (currIncrSeq advanced; the caller adds it). */
+  nextIncr(aofName: string): AofFileInfo {
+    const seq = ++this.currIncrSeq;
+    return { name: incrName(aofName, seq), seq, type: 'i' };
+  }
+
+  /**
+   * A rewrite's new base in place: the old base and the incrementals it covers (those `keep`
+   * does not keep: by default all) become history.
+   */
+  installBase(base: AofFileInfo, keep: (seq: number) => boolean = () => false): void {
+    if (this.base) this.history.push({ ...this.base, type: 'h' });
+    this.base = base;
+    this.currBaseSeq = base.seq;
+    for (const i of this.incrs) if (!keep(i.seq)) this.history.push({ ...i, type: 'h' });
+    this.incrs = this.incrs.filter((i) => keep(i.seq));
+  }
+
   /** Files to replay, in order (base, then incrementals). */
   get loadOrder(): AofFileInfo[] {
     return this.base ? [this.base, ...this.incrs] : [...this.incrs];

@@ -9,13 +9,12 @@
  *    single command's argv gets huge on load), for streams XADD per entry, XSETID, XGROUP and
  *    XCLAIM (keyspace/types/stream.ts), then PEXPIREAT for a key with a TTL.
  *
- * writeBase() produces either form synchronously from the keyspace as it is when called (the
- * base created at startup). The background rewrite walks the dataset with the forkless
- * snapshot (persistence/rdb/snapshot.ts) instead, which keeps the cut while writes go on: the
- * RDB form through the RDB encoder, the command form through CommandEncoder below, which has
- * the encoder's shape (header, openDb -> SELECT, add -> the key's commands and PEXPIREAT,
- * ~64 KB chunks). Cost is O(dataset) time; memory is bounded by the chunk size plus one key's
- * encoding.
+ * The RDB form comes from the RDB encoder, the command form from CommandEncoder below, which
+ * has the encoder's shape (header, openDb -> SELECT, add -> the key's commands and PEXPIREAT,
+ * ~64 KB chunks). writeBase() drives either synchronously over the keyspace as it is when
+ * called (the base created at startup); the background rewrite walks the dataset with the
+ * forkless snapshot (persistence/rdb/snapshot.ts) instead, which keeps the cut while writes go
+ * on. Cost is O(dataset) time; memory is bounded by the chunk size plus one key's encoding.
  */
 
 import * as fs from 'node:fs';
@@ -28,12 +27,10 @@ import { zsetForEach } from '../../keyspace/types/zset.js';
 import { hashForEach } from '../../keyspace/types/hash.js';
 import { streamOf, streamRewriteCommands } from '../../keyspace/types/stream.js';
 import { d2string } from '../../util/numbers.js';
-import { encodeKeyspace, type RdbOptions } from '../rdb/encoder.js';
-import type { SnapshotEncoder } from '../rdb/snapshot.js';
+import { type KeyspaceEncoder, RdbEncoder, type RdbOptions, writeKeyspace } from '../rdb/encoder.js';
 import { respCommand } from './command-reader.js';
 
 const ITEMS_PER_CMD = 64;
-const CHUNK = 64 * 1024;
 
 function str(v: string | Buffer): string {
   return typeof v === 'string' ? v : v.latin1Slice();
@@ -96,29 +93,6 @@ export function rewriteObject(key: string, o: RObject, out: (argv: string[]) => 
   }
 }
 
-/** Writes chunks to a file descriptor as they reach CHUNK bytes. */
-class ChunkedFile {
-  private parts: string[] = [];
-  private size = 0;
-  written = 0;
-  constructor(private readonly fd: number) {}
-
-  add(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size >= CHUNK) this.flush();
-  }
-
-  flush(): void {
-    if (this.size === 0) return;
-    const b = Buffer.from(this.parts.join(''), 'latin1');
-    this.parts = [];
-    this.size = 0;
-    writeAll(this.fd, b);
-    this.written += b.length;
-  }
-}
-
 export function writeAll(fd: number, b: Buffer): void {
   let off = 0;
   while (off < b.length) off += fs.writeSync(fd, b, off, b.length - off);
@@ -134,33 +108,19 @@ export interface BaseOptions {
 
 /** Write the base file for `ks` to `fd`; returns the bytes written. */
 export function writeBase(fd: number, ks: Keyspace, opts: BaseOptions): number {
-  if (opts.rdbPreamble) {
-    let n = 0;
-    for (const chunk of encodeKeyspace(ks, { ...opts.rdb, aofBase: true })) {
-      writeAll(fd, chunk);
-      n += chunk.length;
-    }
-    return n;
-  }
-  const f = new ChunkedFile(fd);
-  if (opts.timestamp) f.add(`#TS:${Math.floor(Date.now() / 1000)}\r\n`);
-  for (const code of opts.functionCodes ?? []) f.add(respCommand(['FUNCTION', 'LOAD', code]));
-  for (const db of ks.dbs) {
-    if (db.size === 0) continue;
-    f.add(respCommand(['SELECT', String(db.id)]));
-    const expires = db.expires;
-    db.dict.forEach((o, key) => {
-      rewriteObject(key, o, (argv) => f.add(respCommand(argv)));
-      const when = expires.size ? expires.get(key) : undefined;
-      if (when !== undefined) f.add(respCommand(['PEXPIREAT', key, String(when)]));
-    });
-  }
-  f.flush();
-  return f.written;
+  const enc = opts.rdbPreamble
+    ? new RdbEncoder({ ...opts.rdb, aofBase: true })
+    : new CommandEncoder(opts.timestamp, opts.functionCodes);
+  let n = 0;
+  writeKeyspace(ks, enc, (chunk) => {
+    writeAll(fd, chunk);
+    n += chunk.length;
+  });
+  return n;
 }
 
 /** The plain (command) form of the base in the snapshot encoder's shape. */
-export class CommandEncoder implements SnapshotEncoder {
+export class CommandEncoder implements KeyspaceEncoder {
   private parts: string[] = [];
   private size = 0;
   bytes = 0;

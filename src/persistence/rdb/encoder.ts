@@ -19,8 +19,8 @@
  * unit (header, database opener, one key, trailer) as a fresh Buffer, updating the running
  * CRC as they go. No step ever holds more than one key's encoding, so callers can write chunks
  * as they come, interleave the walk with other work (a time-sliced BGSAVE calls entry() for a
- * few keys per slice), or send chunks to a replica socket. `encodeKeyspace` is the simple
- * one-shot walk over a Keyspace for callers that want everything at once.
+ * few keys per slice), or send chunks to a replica socket. `writeKeyspace` is the simple
+ * one-shot walk over a Keyspace (`encodeKeyspace` collects its chunks).
  *
  * IDLE/FREQ follow maxmemory-policy like rdbSaveKeyValuePair: an LRU policy stores the idle
  * time in seconds, an LFU policy the logarithmic counter after its pending decay.
@@ -208,12 +208,27 @@ export class RdbEncoder {
 }
 
 /**
- * The whole keyspace as chunks, in database order (every key of database 0, then 1, ...).
- * Synchronous; for large datasets prefer driving an RdbEncoder in slices.
+ * RdbEncoder's unit shape, which other dump formats share (the AOF rewrite's command form,
+ * aof/rewrite.ts): writeKeyspace and the forkless snapshot (snapshot.ts) walk through either.
  */
-export function encodeKeyspace(ks: Keyspace, opts: RdbOptions = {}): Buffer[] {
-  const enc = new RdbEncoder(opts);
-  const out: Buffer[] = [enc.header()];
+export interface KeyspaceEncoder {
+  header(): Buffer;
+  openDb(id: number, size: number, expiresSize: number): void;
+  add(key: string, o: RObject, expireMs?: number): void;
+  /** Bytes produced by openDb()/add() and not flushed yet. */
+  readonly buffered: number;
+  flush(): Buffer;
+  trailer(): Buffer;
+  readonly bytes: number;
+}
+
+/**
+ * The whole keyspace through `enc`, in database order (every key of database 0, then 1, ...),
+ * handed to `sink` in ~64 KB chunks. Synchronous; for large datasets prefer the sliced
+ * snapshot.
+ */
+export function writeKeyspace(ks: Keyspace, enc: KeyspaceEncoder, sink: (chunk: Buffer) => void): void {
+  sink(enc.header());
   for (const db of ks.dbs) {
     if (db.size === 0) continue;
     enc.openDb(db.id, db.size, db.expires.size);
@@ -221,10 +236,16 @@ export function encodeKeyspace(ks: Keyspace, opts: RdbOptions = {}): Buffer[] {
     const timed = expires.size !== 0;
     db.dict.forEach((o, key) => {
       enc.add(key, o, timed ? expires.get(key) : undefined);
-      if (enc.buffered >= CHUNK_BYTES) out.push(enc.flush());
+      if (enc.buffered >= CHUNK_BYTES) sink(enc.flush());
     });
   }
-  out.push(enc.trailer());
+  sink(enc.trailer());
+}
+
+/** The whole keyspace as RDB chunks (writeKeyspace collected). */
+export function encodeKeyspace(ks: Keyspace, opts: RdbOptions = {}): Buffer[] {
+  const out: Buffer[] = [];
+  writeKeyspace(ks, new RdbEncoder(opts), (chunk) => out.push(chunk));
   return out;
 }
 

@@ -10,7 +10,8 @@
  * after an error nothing more is written and `error` keeps the first one; the descriptor is
  * closed exactly once, and never while a write is in flight (a closed number could be reused
  * by another open file). `queuedBytes` lets the producer slow down when the disk is slower
- * than the walk, bounding the memory held by pending chunks.
+ * than the walk, bounding the memory held by pending chunks. fsyncDir is the synchronous
+ * directory fsync the blocking SAVE and AOF paths use after their renames.
  */
 
 import fs from 'node:fs';
@@ -124,5 +125,19 @@ export class AsyncFileWriter {
     } catch {
       // already closed
     }
+  }
+}
+
+/** fsync a directory after a rename in it, synchronously (the synchronous SAVE and AOF paths). */
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on directories: best effort, as in Redis.
   }
 }

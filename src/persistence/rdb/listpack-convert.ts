@@ -23,6 +23,8 @@
  * a Set above.
  */
 
+import { H_FLOAT, H_INT, int32Zigzag, varintLen } from '../../ds/listpack.js';
+
 let scratch = Buffer.allocUnsafe(1 << 16);
 /** Start of entries in the scratch buffer: room for the count varint in front of them. */
 const BODY = 5;
@@ -49,30 +51,15 @@ function writeVarint(v: number, p: number): number {
   return p;
 }
 
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
-/** Decimal text of an int (|v| < 2^53) as a string entry at p; returns the new end. */
-function writeIntText(v: number, p: number): number {
-  const t = String(v);
-  p = writeVarint(t.length * 2, p);
-  return p + scratch.latin1Write(t, p);
-}
-
-/** A number entry (encodeEntry's choice: int32 zigzag varint, else float64). */
+/** A number entry, in the form ds/listpack.ts's encodeEntry chooses. */
 function writeNumber(v: number, p: number): number {
   const s = scratch;
-  if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 && !Object.is(v, -0)) {
-    s[p++] = 3;
-    return writeVarint(((v << 1) ^ (v >> 31)) >>> 0, p);
+  const z = int32Zigzag(v);
+  if (z >= 0) {
+    s[p++] = H_INT;
+    return writeVarint(z, p);
   }
-  s[p++] = 1;
+  s[p++] = H_FLOAT;
   f64[0] = v;
   for (let i = 0; i < 8; i++) s[p + i] = f64b[i] as number;
   return p + 8;
@@ -80,7 +67,7 @@ function writeNumber(v: number, p: number): number {
 
 /** The string made of scratch[BODY, end) with the count varint in front. */
 function finish(count: number, end: number): string {
-  const start = BODY - varintSize(count);
+  const start = BODY - varintLen(count);
   writeVarint(count, start);
   return scratch.latin1Slice(start, end);
 }
@@ -223,19 +210,28 @@ function distinct(n: number): boolean {
   return seen.size === n;
 }
 
-/** Checks the header of the blob b[start, stop); returns the offset of its 0xFF terminator or -1. */
+/**
+ * Checks the header of the blob b[start, stop) and readies the walk and the scratch buffer
+ * (room for the blob at twice its size); returns the offset of its 0xFF terminator or -1.
+ */
 function open(b: Buffer, start: number, stop: number): number {
   const n = stop - start;
   if (n < 7 || b.readUInt32LE(start) !== n) return -1;
   pos = start + 6;
+  grow(BODY + 2 * n + 64);
   return stop - 1;
 }
 
-/** Checks the walk ended exactly at the terminator with the header's count. */
-function closed(b: Buffer, start: number, end: number, count: number): boolean {
-  if (pos !== end || b[end] !== 0xff) return false;
+/**
+ * The listpack of the `count` entries written up to scratch[out], or null when they are not
+ * pairs with distinct first elements, or the walk did not end exactly at the terminator with
+ * the header's count.
+ */
+function pairs(b: Buffer, start: number, end: number, count: number, out: number): string | null {
+  if (count === 0 || (count & 1) !== 0 || pos !== end || b[end] !== 0xff) return null;
   const hc = b.readUInt16LE(start + 4);
-  return hc === 65535 || hc === count;
+  if (hc !== 65535 && hc !== count) return null;
+  return distinct(count >> 1) ? finish(count, out) : null;
 }
 
 /**
@@ -246,7 +242,6 @@ function closed(b: Buffer, start: number, end: number, count: number): boolean {
 export function hashListpackFast(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): string | null {
   const end = open(b, start, stop);
   if (end < 0) return null;
-  grow(BODY + 2 * (stop - start) + 64);
   let out = BODY;
   let count = 0;
   while (pos < end) {
@@ -262,9 +257,7 @@ export function hashListpackFast(b: Buffer, maxEntries: number, maxValue: number
     }
     count++;
   }
-  if (count === 0 || (count & 1) !== 0 || !closed(b, start, end, count)) return null;
-  if (!distinct(count >> 1)) return null;
-  return finish(count, out);
+  return pairs(b, start, end, count, out);
 }
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
@@ -316,7 +309,6 @@ function scoreText(b: Buffer, off: number, len: number): number {
 export function zsetListpackFast(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): string | null {
   const end = open(b, start, stop);
   if (end < 0) return null;
-  grow(BODY + 2 * (stop - start) + 64);
   let out = BODY;
   let count = 0;
   let prevScore = -Infinity;
@@ -352,7 +344,5 @@ export function zsetListpackFast(b: Buffer, maxEntries: number, maxValue: number
     }
     count++;
   }
-  if (count === 0 || (count & 1) !== 0 || !closed(b, start, end, count)) return null;
-  if (!distinct(count >> 1)) return null;
-  return finish(count, out);
+  return pairs(b, start, end, count, out);
 }

@@ -126,25 +126,27 @@ export class RdbReader {
     const n = this.lenOrEnc();
     const enc = this.enc;
     if (enc === -1) return this.bytes(n);
-    switch (enc) {
-      case 0:
-        return Buffer.from(String(this.bytes(1).readInt8(0)), 'latin1');
-      case 1:
-        return Buffer.from(String(this.bytes(2).readInt16LE(0)), 'latin1');
-      case 2:
-        return Buffer.from(String(this.bytes(4).readInt32LE(0)), 'latin1');
-      case 3: {
-        const clen = this.len();
-        const olen = this.len();
-        const src = this.bytes(clen);
-        if (olen === 0) this.fail('Invalid LZF compressed string', at);
-        const out = Buffer.allocUnsafe(olen);
-        if (lzfDecompress(src, clen, out, olen) !== olen) this.fail('Invalid LZF compressed string', at);
-        return out;
-      }
-      default:
-        return this.fail(`Unknown RDB string encoding type ${enc}`, at);
-    }
+    if (enc <= 2) return Buffer.from(String(this.intLE(1 << enc)), 'latin1');
+    if (enc === 3) return this.inflate(at, (olen) => Buffer.allocUnsafe(olen));
+    return this.fail(`Unknown RDB string encoding type ${enc}`, at);
+  }
+
+  /** Length of the last inflate()'s output. */
+  private inflated = 0;
+
+  /**
+   * An LZF string (after its encoding byte at `at`) inflated into `into(olen)`, which returns
+   * a buffer of at least olen bytes; returns that buffer (inflated: bytes used).
+   */
+  private inflate(at: number, into: (olen: number) => Buffer): Buffer {
+    const clen = this.len();
+    const olen = this.len();
+    const src = this.bytes(clen);
+    if (olen === 0) this.fail('Invalid LZF compressed string', at);
+    const out = into(olen);
+    if (lzfDecompress(src, clen, out, olen) !== olen) this.fail('Invalid LZF compressed string', at);
+    this.inflated = olen;
+    return out;
   }
 
   /** Where blob() left its bytes: blobBuf[blobStart, blobEnd), valid until the next read. */
@@ -153,6 +155,10 @@ export class RdbReader {
   blobEnd = 0;
   /** blob()'s reusable output for compressed strings. */
   private scratch: Buffer = EMPTY;
+  private readonly scratchOf = (olen: number): Buffer => {
+    if (this.scratch.length < olen) this.scratch = Buffer.allocUnsafe(Math.max(olen, 1 << 16));
+    return this.scratch;
+  };
 
   /**
    * stringBuf() without a Buffer object of its own (the bulk-load path for packed values):
@@ -172,15 +178,9 @@ export class RdbReader {
       return;
     }
     if (enc === 3) {
-      const clen = this.len();
-      const olen = this.len();
-      const src = this.bytes(clen);
-      if (olen === 0) this.fail('Invalid LZF compressed string', at);
-      if (this.scratch.length < olen) this.scratch = Buffer.allocUnsafe(Math.max(olen, 1 << 16));
-      if (lzfDecompress(src, clen, this.scratch, olen) !== olen) this.fail('Invalid LZF compressed string', at);
-      this.blobBuf = this.scratch;
+      this.blobBuf = this.inflate(at, this.scratchOf);
       this.blobStart = 0;
-      this.blobEnd = olen;
+      this.blobEnd = this.inflated;
       return;
     }
     this.pos = at;
@@ -207,9 +207,7 @@ export class RdbReader {
       return this.buf.latin1Slice(p, p + n);
     }
     // Integer encodings: the decimal text straight from the bytes (no Buffer in between).
-    if (enc === 0) return String(this.intLE(1));
-    if (enc === 1) return String(this.intLE(2));
-    if (enc === 2) return String(this.intLE(4));
+    if (enc <= 2) return String(this.intLE(1 << enc));
     this.pos = at;
     return this.stringBuf().latin1Slice();
   }

@@ -34,28 +34,16 @@
  * walk bounded per slice by the caller; extra memory: the skip sets (keys touched during the
  * save, dropped as each database finishes) plus the pending chunks.
  *
- * The output format is pluggable (SnapshotEncoder): the RDB encoder by default; the AOF
+ * The output format is pluggable (KeyspaceEncoder): the RDB encoder by default; the AOF
  * rewrite passes a command-form encoder for aof-use-rdb-preamble no, and gets the same cut.
  */
 
 import type { Db, Keyspace } from '../../keyspace/db.js';
 import type { RObject } from '../../keyspace/object.js';
 import type { Dict } from '../../ds/dict.js';
-import { RdbEncoder, type RdbOptions } from './encoder.js';
+import { type KeyspaceEncoder, RdbEncoder, type RdbOptions } from './encoder.js';
 
 const CHUNK_BYTES = 64 * 1024;
-
-/** What the walk writes through: the RDB encoder, or any format with the same shape. */
-export interface SnapshotEncoder {
-  header(): Buffer;
-  openDb(id: number, size: number, expiresSize: number): void;
-  add(key: string, o: RObject, expireMs?: number): void;
-  /** Bytes produced by openDb()/add() and not flushed yet. */
-  readonly buffered: number;
-  flush(): Buffer;
-  trailer(): Buffer;
-  readonly bytes: number;
-}
 
 interface CapturedDb {
   id: number;
@@ -71,7 +59,7 @@ interface CapturedDb {
 }
 
 export class Snapshot {
-  private readonly enc: SnapshotEncoder;
+  private readonly enc: KeyspaceEncoder;
   private readonly states: CapturedDb[] = [];
   private readonly byDict = new Map<Dict<RObject>, CapturedDb>();
   private walkIndex = 0;
@@ -85,7 +73,7 @@ export class Snapshot {
 
   constructor(
     private readonly ks: Keyspace,
-    opts: RdbOptions | SnapshotEncoder,
+    opts: RdbOptions | KeyspaceEncoder,
     private readonly sink: (chunk: Buffer) => void,
   ) {
     this.enc = 'header' in opts ? opts : new RdbEncoder(opts);

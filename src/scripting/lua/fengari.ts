@@ -534,27 +534,27 @@ export function newStringArray(L: LuaState, items: readonly string[]): LuaTableO
   return t;
 }
 
-/** A new table {[key] = value} with one string field (a status reply's {ok=...}). */
-export function newStringFieldTable(L: LuaState, key: LuaStringObject, value: LuaStringObject): LuaTableObject {
-  const t = ltable.luaH_new(L) as LuaTableObject;
+/** t[key] = value (a `tag`-typed object), raw and regardless of the read-only flag. */
+function rawsetField(L: LuaState, t: LuaTableObject, key: LuaStringObject, tag: number, value: unknown): void {
   scratchKey.value = key;
-  scratchValue.type = LUA_TLNGSTR;
+  scratchValue.type = tag;
   scratchValue.value = value;
   origSetFrom(L, t, scratchKey, scratchValue);
   scratchKey.value = null;
   scratchValue.value = null;
+}
+
+/** A new table {[key] = value} with one string field (a status reply's {ok=...}). */
+export function newStringFieldTable(L: LuaState, key: LuaStringObject, value: LuaStringObject): LuaTableObject {
+  const t = ltable.luaH_new(L) as LuaTableObject;
+  rawsetField(L, t, key, LUA_TLNGSTR, value);
   return t;
 }
 
 /** t[key] = table, raw and regardless of the read-only flag (KEYS and ARGV in the globals). */
 export function setTableField(L: LuaState, t: LuaTableObject, key: LuaStringObject, value: LuaTableObject): void {
-  scratchKey.value = key;
-  scratchValue.type = LUA_TTABLE_TAG;
-  scratchValue.value = value;
-  origSetFrom(L, t, scratchKey, scratchValue);
+  rawsetField(L, t, key, LUA_TTABLE_TAG, value);
   (ltable.invalidateTMcache as AnyFn)(t);
-  scratchKey.value = null;
-  scratchValue.value = null;
 }
 
 export function pushTable(L: LuaState, t: LuaTableObject): void {
