@@ -73,6 +73,15 @@ const MIN_CAPACITY = 16 * 1024;
 const BIG_INITIAL = 256 * 1024;
 /** An idle private buffer up to this size is kept for reuse. */
 const SPARE_MAX = 256 * 1024;
+/**
+ * Big bulks of up to BIG_INITIAL bytes are collected in buffers of exactly that size taken from
+ * a pool shared by all parsers (at most BIG_POOL_MAX idle ones, 1 MiB). Allocating one per bulk
+ * made every such bulk a short-lived ArrayBuffer whose backing store V8 frees while sweeping
+ * array buffers inside a GC pause: a write flood of 16 B-64 KB values measured scavenges of up
+ * to 15 ms, half of them in that sweep (bench/maxmemory-flood.mjs with --trace-gc-nvp).
+ */
+const BIG_POOL_MAX = 4;
+const bigPool: Buffer[] = [];
 const EMPTY = Buffer.alloc(0);
 /** Placeholder between commands; never written to (each multibulk gets a fresh array). */
 const NO_ARGS: string[] = [];
@@ -286,7 +295,7 @@ export class RequestParser {
 
   /** Free room in the private buffer (CLIENT LIST qbuf-free), best effort. */
   get idleBufferCapacity(): number {
-    if (this.big !== null) return this.big.length - this.bigHave;
+    if (this.big !== null) return Math.min(this.big.length, this.bulkLen + 2) - this.bigHave;
     if (this.owned) return this.buf.length - (this.end - this.start);
     return this.spare !== null ? this.spare.length : 0;
   }
@@ -723,7 +732,9 @@ export class RequestParser {
   /** The bulk announced at `pos` has not fully arrived: give it a buffer of its own. */
   private enterBigBulk(pos: number, len: number): void {
     const have = this.end - pos;
-    const big = Buffer.allocUnsafe(Math.min(len + 2, Math.max(BIG_INITIAL, have * 2)));
+    const big = len + 2 <= BIG_INITIAL && bigPool.length > 0
+      ? (bigPool.pop() as Buffer)
+      : Buffer.allocUnsafe(len + 2 <= BIG_INITIAL ? BIG_INITIAL : Math.min(len + 2, Math.max(BIG_INITIAL, have * 2)));
     this.buf.copy(big, 0, pos, this.end);
     this.big = big;
     this.bigHave = have;
@@ -751,7 +762,9 @@ export class RequestParser {
   private finishBigBulk(): boolean {
     const len = this.bulkLen;
     if (this.bigHave < len + 2) return false;
-    this.args[this.mbCount - this.mbLeft] = this.big!.latin1Slice(0, len);
+    const big = this.big!;
+    this.args[this.mbCount - this.mbLeft] = big.latin1Slice(0, len);
+    if (big.length === BIG_INITIAL && bigPool.length < BIG_POOL_MAX) bigPool.push(big);
     this.argBytes += len;
     this.mbLeft--;
     this.bulkLen = -1;

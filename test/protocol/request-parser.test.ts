@@ -412,6 +412,46 @@ describe('chunking', () => {
     expect(r.commands).toEqual([['SET', 'key', 'value'], ['GET', 'key'], ['z'.repeat(40000)]]);
   });
 
+  it('parsers that collect big bulks at the same time, with pooled buffers, never mix their bytes', () => {
+    // Six parsers, each receiving big bulks (32 KiB - 300 KiB: pooled and unpooled sizes) in
+    // random cuts, interleaved chunk by chunk; pooled buffers go from one parser to another
+    // between bulks, with the previous bulk's bytes still in them.
+    const rand = rng(11);
+    const parsers = Array.from({ length: 6 }, () => make());
+    const wires: Buffer[] = [];
+    const expected: string[][][] = [];
+    for (let k = 0; k < parsers.length; k++) {
+      const parts: Buffer[] = [];
+      const cmds: string[][] = [];
+      for (let j = 0; j < 8; j++) {
+        const n = 32 * 1024 + rand(j % 4 === 3 ? 280_000 : 200_000);
+        const v = Buffer.alloc(n);
+        for (let i = 0; i < n; i++) v[i] = (i * (k + 3) + j) & 0xff;
+        parts.push(L(`*2\r\n$3\r\nSET\r\n$${n}\r\n`), v, L('\r\n'));
+        cmds.push(['SET', v.latin1Slice()]);
+      }
+      wires.push(Buffer.concat(parts));
+      expected.push(cmds);
+    }
+    const offsets = parsers.map(() => 0);
+    while (offsets.some((o, k) => o < wires[k]!.length)) {
+      const k = rand(parsers.length);
+      const w = wires[k]!;
+      if (offsets[k]! >= w.length) continue;
+      const n = 1 + rand(50_000);
+      const chunk = Buffer.from(w.subarray(offsets[k], offsets[k]! + n));
+      parsers[k]!.parser.feed(chunk);
+      chunk.fill(0x21);
+      offsets[k] = offsets[k]! + n;
+    }
+    for (let k = 0; k < parsers.length; k++) {
+      expect(parsers[k]!.errors).toEqual([]);
+      expect(parsers[k]!.commands.length).toBe(8);
+      for (let j = 0; j < 8; j++) expect(parsers[k]!.commands[j]![1] === expected[k]![j]![1]).toBe(true);
+      expect(parsers[k]!.parser.bufferedBytes).toBe(0);
+    }
+  });
+
   it('counts the received part of a big bulk in bufferedBytes', () => {
     const r = make();
     r.parser.feed(L('*1\r\n$100000\r\n'));
