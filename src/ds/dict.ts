@@ -9,23 +9,48 @@
  * - no size ceiling: one V8 Map holds at most 2^24 entries, and one JS array
  *   grows by copying itself and tops out near 2^27 elements;
  * - no long stall: a V8 Map rehashes itself whole when it grows or shrinks
- *   (one insert, measured here: 3 ms at 2^17 entries, 48 ms at 2^20, 290 ms
- *   at 2^22; more under memory pressure).
+ *   (one insert: 3 ms at 2^17 entries, 48 ms at 2^20, 290 ms at 2^22).
  *
- * Design: a dense array plus key-to-slot Maps.
+ * Design: a dense slot array plus an own chained hash index over typed arrays.
  * - Entries are stored "struct of arrays": keyArr[s] and valArr[s] hold the
  *   key and value of slot s, for s in 0..size-1 with no holes. Both are
  *   ChunkedArrays (chunks of 2^16), so growth never copies existing slots.
- * - A Map from key to slot number finds an entry. A slot number is a small
- *   integer, stored unboxed in the Map, so an entry costs no JS object of its
- *   own: a key costs its string, one Map entry and two array cells. (The
- *   alternative, one { key, value, slot } object per entry, measured 2.3 GB
- *   instead of 1.7 GB RSS for 2^24 short keys, and slower inserts; its one
- *   advantage, a stable handle to an entry, is covered by set() updating in
- *   place with a single lookup and by the slot accessors below.)
- * - Delete swaps the last slot into the hole and updates the moved key's slot
- *   in its Map, so the dense array stays dense.
+ * - Per slot the index keeps two int32s in `meta` (chunks of 2^16 slots, each
+ *   an Int32Array of 2^17; chunk 0 starts tiny and doubles up to full size):
+ *   the key's 32-bit hash, and the link to the next slot of the same bucket,
+ *   stored as slot+1 so that 0 ends a chain. Hash and link sit side by side:
+ *   one cache line serves a chain step.
+ * - A bucket table is an Int32Array of 2^k chain heads (slot+1, 0 = empty), so
+ *   `new Int32Array(n)` needs no fill, and a big table is zeroed lazily by
+ *   the OS. The table is allocated on the first insert (an empty Dict holds
+ *   no table), with 8 buckets, or presized from `expectedSize` for bulk loads.
+ *   The load factor stays <= 1: an insert that makes size > buckets doubles
+ *   the table; a delete that makes size < buckets/8 shrinks it (not below
+ *   the minimum, and by at most 64x at a time, see maybeShrink), so a drained
+ *   dict gives its memory back.
+ * - Lookup: hash the key, walk one chain comparing the stored hash first and
+ *   the key string only on a hash match. The stored hash also lets a rehash
+ *   re-link entries without touching key strings, and lets a delete find the
+ *   chain of the entry it moves.
+ * - Delete unlinks the slot, then swaps the last slot into the hole: the last
+ *   entry's chain (found from its stored hash) has its pointer to size-1
+ *   re-pointed at the hole. The dense array stays dense.
  * - Random sampling picks a uniform slot in 0..size-1: uniform by construction.
+ *
+ * Incremental rehash (grow or shrink): the old table stays next to the new one
+ * and a cursor `rehashIdx` walks the old buckets in order, moving each
+ * bucket's whole chain to the new table (prepending each entry to the chain of
+ * hash & newMask). Invariant: an entry is in the old table iff its old bucket
+ * (hash & oldMask) >= rehashIdx, otherwise in the new table. Lookups and
+ * inserts apply the same rule, so every key is in exactly one chain and a
+ * lookup walks one chain only (not both tables, as Redis does). Each insert or
+ * delete then moves `rehashPerWrite` (4) non-empty buckets, each lookup 1, the
+ * server cron `rehashStep(1000)` (which also starts a shrink that deletes left
+ * pending), each bounded to 16 buckets visited per bucket moved, so no single
+ * operation does more than a few dozen steps: a grow of 2^k buckets ends
+ * within 2^k/4 writes, before the next grow is due
+ * (if one is due mid-rehash, it waits: the load briefly exceeds 1). Old tables
+ * of at most 2^12 buckets are rehashed at once (about 20 us).
  *
  * SCAN: the cursor is the number of slots not yet visited; a call visits
  * slots from cursor-1 downwards and returns the new count (0 = done; the first
@@ -39,43 +64,38 @@
  *   down may only cause a duplicate. If size-1 is below the cursor then so is
  *   p: an unvisited entry moves to another unvisited slot. So the invariant
  *   holds, and a cursor larger than the current size is clamped to the size.
- * Chunking and re-sharding (below) never move a slot, so they cannot break it.
+ * Rehashing only re-links the index, never moves a slot, so it cannot break it.
  * Iteration (keys/values/entries/forEach) walks downwards the same way, so
  * deleting the current element inside a loop is safe.
  *
- * Sharding: small dicts use one Map and never hash the key themselves (V8
- * hashes it anyway). Each Map is kept to about `maxMapSize` entries, which
- * bounds both V8's rehash stalls and the 2^24 limit. The default, 3 * 2^14,
- * is 3/4 of a power of two: V8 sizes a Map's table in powers of two, so with
- * evenly spread keys no Map ever rehashes more than 2^16 entries at once
- * (about 3 ms; a 2^17 limit measured bursts of 8 ms stalls). When the dict
- * outgrows maxMapSize * 2^bits entries it moves to a layout 16 times wider
- * (bits += 4: 1, 16, 256, 4096, 65536 Maps; switches at 49k, 786k, 12.6M and
- * 201M entries), choosing a key's Map by the low
- * bits of a 32-bit hash of the key (FNV-1a over char codes with Math.imul,
- * then a murmur3 finalizer; keys longer than 128 chars hash their first and
- * last 64 chars and their length). Maps of a layout are created lazily.
- * - The move is incremental: the old layout's Maps are drained through Map
- *   iterators, `migrateOnWrite` (16) entries per insert or delete, plus
- *   whatever the server cron asks for through rehashStep(n). Each moved key is
- *   deleted from its old Map and set in its new one, so a key lives in
- *   exactly one Map at any time: lookups during a move try the new layout and
- *   then the old. New keys go to the new layout; old Maps only shrink, and an
- *   old Map is dropped once drained.
- * - A move of n keys ends after at most n/16 inserts or deletes, while the
- *   next layout change needs the dict to grow 16-fold: moves never overlap.
- * - A layout never gets narrower again (only clear() resets it); V8 shrinks
- *   the individual Maps as they empty.
+ * Hash (util/key-hash.ts, with a one-entry memo for the repeated lookups of
+ * one command's key): FNV-1a, started from a per-process random 32-bit seed
+ * xor the length, finished with the murmur3 fmix32 so that the low bits (the
+ * bucket index) depend on every input char. Keys longer than 128
+ * chars hash their length and their first and last 64 chars only (keys may be
+ * 512 MB): long keys that differ only in the middle all collide, and a client
+ * can build long chains that way. More generally this is a seeded,
+ * non-cryptographic hash, not a keyed PRF like SipHash: an attacker who can
+ * recover the seed, or find seed-independent collisions, can still flood one
+ * chain and make operations on it O(chain). V8's own string hash (what the
+ * previous Map-based design relied on) is in the same class. Not mitigated
+ * here beyond the seed (a long-chain re-seed would not help against the
+ * window collisions, which are seed-independent).
  *
- * Complexity: get/has/set/delete O(1) expected (plus the key hash when
- * sharded, about 20 ns for a 16-char key); random slot O(1); scan O(count);
- * an insert or delete during a move does O(16) extra work. Memory per entry:
- * key string + Map entry + 2 array cells (about 95 bytes with 5-char keys).
- *
- * Why Maps and not a custom open-addressing table over typed arrays: V8
- * hashes strings natively with a per-process random seed, so Map lookups
- * resist hash-flooding without a keyed hash written in JS; the shard choice
- * uses an unkeyed hash, and colliding keys only make one Map bigger.
+ * Complexity: get/has/set/delete O(1) expected; random slot O(1); scan
+ * O(count); an operation during a rehash does O(rehashPerWrite) extra work.
+ * Memory per entry, beyond key and value: two array cells (16 B), meta (8 B)
+ * and 4-8 B of bucket table (more during a rehash). Measured for 1M and 4M
+ * 16-char keys with small-integer values (heap + external, after GC): 62 and
+ * 61 B per entry, of which the key string is 32, against 78 B with the
+ * previous Map-based index; the table and meta live outside V8's heap
+ * (typed-array backing stores), so only the two array cells show in heapUsed.
+ * A dict of 1-8 entries costs about 1.3 KB (two small typed arrays; the
+ * one-Map dict cost 1.1-1.2 KB); an empty one about 430 B (was 790), as it
+ * allocates no table and no meta before its first insert. Small hashes, sets
+ * and zsets use compact encodings, so tiny Dicts are rare.
+ * Limit: slots are stored as int32 slot+1, so at most 2^31-2 entries; the
+ * table stops growing at 2^30 buckets.
  *
  * Slots are exposed (slotOf, keyAt, valueAt, setValueAt, randomSlot) so that
  * hot paths can read or replace a value without a second lookup and sample
@@ -84,115 +104,96 @@
  */
 
 import { ChunkedArray } from './chunked-array.js';
-
-type KeyMap = Map<string, number>;
+import { hashString, keyHash } from '../util/key-hash.js';
 
 export interface DictOptions {
-  /** Entries per Map before the dict moves to a 16x wider layout. Default 3 * 2^14. */
-  maxMapSize?: number;
-  /** Start with 2^bits Maps instead of one (0..16). Default 0. */
-  initialShardBits?: number;
   /**
-   * Start as wide as this many entries will make the dict (a bulk load that knows its size:
-   * no layout change on the way). Takes precedence over initialShardBits.
+   * Entries the dict is about to receive (a bulk load that knows its size):
+   * the bucket table starts at the power of two >= this, so no rehash on the way.
    */
   expectedSize?: number;
-  /** Entries moved per insert/delete while a layout change is in progress. Default 16. */
-  migrateOnWrite?: number;
   /** Source of uniform numbers in [0, 1) for sampling. Default Math.random. */
   random?: () => number;
+  /** Smallest bucket table, rounded up to a power of two (also the shrink floor). Default 8. */
+  minBuckets?: number;
+  /** Old tables of at most this many buckets are rehashed in one go. Default 4096; 0 = always incremental. */
+  rehashAtOnce?: number;
+  /** Non-empty buckets moved per insert/delete while rehashing (lookups move 1). Default 4. */
+  rehashPerWrite?: number;
 }
 
-const DEFAULT_MAX_MAP_SIZE = 3 << 14;
-const SHARD_STEP_BITS = 4;
-const MAX_SHARD_BITS = 16;
-const DEFAULT_MIGRATE_ON_WRITE = 16;
-const HASH_WINDOW = 64;
+/** Slots per meta chunk (each chunk holds hash + link per slot: 2^17 int32). */
+const META_BITS = 16;
+const META_SLOTS = 1 << META_BITS;
+const META_MASK = META_SLOTS - 1;
+/** Initial int32 length of meta chunk 0 (8 slots). */
+const META_MIN = 16;
+const DEFAULT_MIN_BUCKETS = 8;
+const DEFAULT_REHASH_AT_ONCE = 1 << 12;
+const DEFAULT_REHASH_PER_WRITE = 4;
+/** Buckets visited per non-empty bucket a rehash step may move (bounds work on sparse tables). */
+const EMPTY_VISITS = 16;
+const MAX_BUCKETS = 1 << 30;
+/** Largest table `expectedSize` allocates up front (256 MB, zeroed lazily by the OS). */
+const MAX_PRESIZE = 1 << 26;
+/** Shrink when size * SHRINK_RATIO < buckets. */
+const SHRINK_RATIO = 8;
 
-/**
- * 32-bit hash of a latin1 key: FNV-1a over char codes, then the murmur3 fmix32
- * finalizer so that the low bits mix every input char. Keys longer than 128
- * chars hash their length and their first and last 64 chars only.
- */
+/** The dict's 32-bit key hash, unsigned (seeded per process; for tests and diagnostics). */
 export function hashKey(key: string): number {
-  const n = key.length;
-  let h = 0x811c9dc5 ^ n;
-  if (n <= 2 * HASH_WINDOW) {
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  } else {
-    for (let i = 0; i < HASH_WINDOW; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    for (let i = n - HASH_WINDOW; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return hashString(key) >>> 0;
 }
 
-function emptyLayout(bits: number): (KeyMap | undefined)[] {
-  const maps: (KeyMap | undefined)[] = [];
-  for (let i = 0; i < 1 << bits; i++) maps.push(undefined);
-  return maps;
+function pow2AtLeast(n: number): number {
+  let p = 1;
+  while (p < n && p < MAX_BUCKETS) p *= 2;
+  return p;
 }
 
-/** Shape of the key index, for tests, DEBUG and INFO-style reporting. */
+/** Shape of the key index, for tests and diagnostics. */
 export interface DictLayoutStats {
-  /** log2 of the number of Maps in the current layout. */
-  shardBits: number;
-  /** Maps allocated in the current layout (they are created lazily). */
-  maps: number;
-  /** Entries in the fullest Map, old layout included. */
-  largestMap: number;
-  /** True while entries are being moved from an old layout. */
-  migrating: boolean;
-  /** Entries still in the old layout. */
-  pendingMigration: number;
+  /** Buckets of the current (new, while rehashing) table; 0 before the first insert. */
+  buckets: number;
+  /** Buckets of the table being drained, 0 when not rehashing. */
+  oldBuckets: number;
+  /** True while a rehash is in progress. */
+  rehashing: boolean;
+  /** Old buckets not yet moved. */
+  pendingBuckets: number;
+  /** Longest chain over both tables (walks everything: O(size + buckets)). */
+  longestChain: number;
 }
 
 export class Dict<V> {
-  /** The one Map, when unsharded and not migrating (fast path); else null. */
-  private single: KeyMap | null;
-  /** Current layout: 2^bits Maps, created on first insert into them. */
-  private maps: (KeyMap | undefined)[];
-  private bits: number;
-  private mask: number;
-  /** Old layout being drained, or null. */
-  private old: (KeyMap | undefined)[] | null = null;
+  /** Current bucket table (chain heads as slot+1), or null before the first insert. */
+  private table: Int32Array | null = null;
+  private mask = 0;
+  /** Table being drained by an incremental rehash, or null. */
+  private old: Int32Array | null = null;
   private oldMask = 0;
-  private migIndex = 0;
-  private migIter: Iterator<[string, number]> | null = null;
-  /** Size above which the next insert starts a layout change. */
-  private growAt: number;
+  /** Old buckets below this index have been moved to `table`. */
+  private rehashIdx = 0;
+  /** Per-slot [hash, next+1] pairs in chunks of META_SLOTS slots (none until the first insert). */
+  private meta: Int32Array[] = [];
 
   private readonly keyArr = new ChunkedArray<string>();
   private readonly valArr = new ChunkedArray<V>();
 
-  private readonly maxMapSize: number;
-  private readonly initialBits: number;
-  private readonly migrateOnWrite: number;
+  private readonly initialBuckets: number;
+  private readonly minBuckets: number;
+  private readonly rehashAtOnce: number;
+  private readonly rehashPerWrite: number;
   private readonly rng: () => number;
 
   constructor(options: DictOptions = {}) {
-    this.maxMapSize = Math.max(1, options.maxMapSize ?? DEFAULT_MAX_MAP_SIZE);
-    let bits = options.initialShardBits ?? 0;
-    if (options.expectedSize !== undefined) {
-      bits = 0;
-      while (bits < MAX_SHARD_BITS && this.maxMapSize * 2 ** bits < options.expectedSize) bits += SHARD_STEP_BITS;
-    }
-    this.initialBits = Math.min(MAX_SHARD_BITS, Math.max(0, Math.floor(bits)));
-    this.migrateOnWrite = Math.max(1, options.migrateOnWrite ?? DEFAULT_MIGRATE_ON_WRITE);
+    this.minBuckets = pow2AtLeast(Math.max(1, options.minBuckets ?? DEFAULT_MIN_BUCKETS));
+    // (a size hint from an RDB file could be anything: presize at most MAX_PRESIZE buckets)
+    this.initialBuckets = Math.max(this.minBuckets, Math.min(MAX_PRESIZE, pow2AtLeast(options.expectedSize ?? 0)));
+    this.rehashAtOnce = Math.max(0, options.rehashAtOnce ?? DEFAULT_REHASH_AT_ONCE);
+    this.rehashPerWrite = Math.max(1, options.rehashPerWrite ?? DEFAULT_REHASH_PER_WRITE);
     this.rng = options.random ?? Math.random;
-    this.bits = this.initialBits;
-    this.mask = (1 << this.bits) - 1;
-    this.maps = emptyLayout(this.bits);
-    this.single = null;
-    if (this.bits === 0) {
-      this.single = new Map();
-      this.maps[0] = this.single;
-    }
-    this.growAt = this.growLimit();
+    // A presized dict allocates its table (and slot metadata) up front.
+    if (options.expectedSize !== undefined && options.expectedSize > 0) this.allocate();
   }
 
   get size(): number {
@@ -202,22 +203,22 @@ export class Dict<V> {
   // ---- lookups -------------------------------------------------------------
 
   get(key: string): V | undefined {
-    const single = this.single;
-    const s = single !== null ? single.get(key) : this.findHashed(key, hashKey(key));
-    return s === undefined ? undefined : this.valArr.get(s);
+    const s = this.find(key, keyHash(key));
+    if (this.old !== null) this.rehash(1);
+    return s < 0 ? undefined : this.valArr.get(s);
   }
 
   has(key: string): boolean {
-    const single = this.single;
-    if (single !== null) return single.has(key);
-    return this.findHashed(key, hashKey(key)) !== undefined;
+    const s = this.find(key, keyHash(key));
+    if (this.old !== null) this.rehash(1);
+    return s >= 0;
   }
 
   /** Slot of key, or -1. Valid until the next delete/take/clear. */
   slotOf(key: string): number {
-    const single = this.single;
-    const s = single !== null ? single.get(key) : this.findHashed(key, hashKey(key));
-    return s === undefined ? -1 : s;
+    const s = this.find(key, keyHash(key));
+    if (this.old !== null) this.rehash(1);
+    return s;
   }
 
   /** Key at slot (0 <= slot < size, unchecked). */
@@ -239,48 +240,28 @@ export class Dict<V> {
 
   /** Set key to value; true if the key was new. */
   set(key: string, value: V): boolean {
-    const single = this.single;
-    if (single !== null) {
-      const s = single.get(key);
-      if (s !== undefined) {
-        this.valArr.set(s, value);
-        return false;
-      }
-      single.set(key, this.keyArr.length);
-      this.append(key, value);
-      return true;
-    }
-    const h = hashKey(key);
-    const s = this.findHashed(key, h);
-    if (s !== undefined) {
+    const h = keyHash(key);
+    const s = this.find(key, h);
+    if (s >= 0) {
       this.valArr.set(s, value);
       return false;
     }
-    this.indexKey(key, h, this.keyArr.length);
-    this.append(key, value);
+    this.insert(key, h, value);
     return true;
   }
 
   /** Insert only if absent: returns the existing value, or undefined after inserting. */
   setIfAbsent(key: string, value: V): V | undefined {
-    const single = this.single;
-    if (single !== null) {
-      const s = single.get(key);
-      if (s !== undefined) return this.valArr.get(s);
-      single.set(key, this.keyArr.length);
-    } else {
-      const h = hashKey(key);
-      const s = this.findHashed(key, h);
-      if (s !== undefined) return this.valArr.get(s);
-      this.indexKey(key, h, this.keyArr.length);
-    }
-    this.append(key, value);
+    const h = keyHash(key);
+    const s = this.find(key, h);
+    if (s >= 0) return this.valArr.get(s);
+    this.insert(key, h, value);
     return undefined;
   }
 
   /** Remove key; true if it was present. */
   delete(key: string): boolean {
-    const s = this.unindex(key);
+    const s = this.unlink(key, keyHash(key));
     if (s < 0) return false;
     this.removeSlot(s);
     return true;
@@ -288,26 +269,20 @@ export class Dict<V> {
 
   /** Remove key and return its value (undefined if absent). */
   take(key: string): V | undefined {
-    const s = this.unindex(key);
+    const s = this.unlink(key, keyHash(key));
     return s < 0 ? undefined : this.removeSlot(s);
   }
 
-  /** Remove everything and return to the initial layout. */
+  /** Remove everything and release the index (a presized dict presizes again on its next insert). */
   clear(): void {
     this.keyArr.clear();
     this.valArr.clear();
+    this.table = null;
+    this.mask = 0;
     this.old = null;
-    this.migIter = null;
-    this.migIndex = 0;
-    this.bits = this.initialBits;
-    this.mask = (1 << this.bits) - 1;
-    this.maps = emptyLayout(this.bits);
-    this.single = null;
-    if (this.bits === 0) {
-      this.single = new Map();
-      this.maps[0] = this.single;
-    }
-    this.growAt = this.growLimit();
+    this.oldMask = 0;
+    this.rehashIdx = 0;
+    this.meta = [];
   }
 
   // ---- sampling --------------------------------------------------------------
@@ -388,188 +363,278 @@ export class Dict<V> {
     }
   }
 
-  // ---- re-sharding -------------------------------------------------------------
+  // ---- rehashing ---------------------------------------------------------------
 
   /**
-   * Move up to `maxEntries` keys from the old layout to the new one. Returns
-   * true while a layout change is still in progress. For the server cron.
+   * Move up to `buckets` non-empty old buckets to the new table; when idle,
+   * start a shrink that deletes left pending (a delete during a rehash does
+   * not start one). Returns true while a rehash is still in progress. For the
+   * server cron.
    */
-  rehashStep(maxEntries: number): boolean {
-    if (this.old === null) return false;
-    this.migrate(maxEntries);
+  rehashStep(buckets: number): boolean {
+    if (this.old === null) {
+      if (this.table === null || !this.maybeShrink()) return false;
+    }
+    this.rehash(Math.max(1, buckets));
+    if (this.old === null) this.maybeShrink();
     return this.old !== null;
   }
 
-  /** True while keys are being moved to a wider layout. */
+  /** True while an incremental rehash (grow or shrink) is in progress. */
   get rehashing(): boolean {
     return this.old !== null;
   }
 
-  /** Shape of the key index (walks the Maps: O(number of Maps)). */
+  /** Shape of the key index (walks every chain: for tests and diagnostics). */
   layoutStats(): DictLayoutStats {
-    let maps = 0;
-    let largest = 0;
-    let pending = 0;
-    for (const m of this.maps) {
-      if (m === undefined) continue;
-      maps++;
-      if (m.size > largest) largest = m.size;
-    }
-    if (this.old !== null) {
-      for (const m of this.old) {
-        if (m === undefined) continue;
-        pending += m.size;
-        if (m.size > largest) largest = m.size;
+    let longest = 0;
+    const walk = (t: Int32Array | null, from: number): void => {
+      if (t === null) return;
+      for (let b = from; b < t.length; b++) {
+        let len = 0;
+        for (let e = t[b]!; e !== 0; e = this.nextOf(e - 1)) len++;
+        if (len > longest) longest = len;
       }
-    }
-    return { shardBits: this.bits, maps, largestMap: largest, migrating: this.old !== null, pendingMigration: pending };
+    };
+    walk(this.table, 0);
+    walk(this.old, this.rehashIdx);
+    const old = this.old;
+    return {
+      buckets: this.table === null ? 0 : this.table.length,
+      oldBuckets: old === null ? 0 : old.length,
+      rehashing: old !== null,
+      pendingBuckets: old === null ? 0 : old.length - this.rehashIdx,
+      longestChain: longest,
+    };
   }
 
   // ---- internals ---------------------------------------------------------------
 
-  private growLimit(): number {
-    return this.bits >= MAX_SHARD_BITS ? Infinity : this.maxMapSize * 2 ** this.bits;
+  private nextOf(s: number): number {
+    return this.meta[s >>> META_BITS]![((s & META_MASK) << 1) + 1]!;
   }
 
-  /** Slot of key given its hash, looking in the new layout then the old. */
-  private findHashed(key: string, h: number): number | undefined {
-    const m = this.maps[h & this.mask];
-    if (m !== undefined) {
-      const s = m.get(key);
-      if (s !== undefined) return s;
-    }
+  /** Slot of key given its hash, or -1. */
+  private find(key: string, h: number): number {
+    let e: number;
     const old = this.old;
-    if (old !== null) {
-      const om = old[h & this.oldMask];
-      if (om !== undefined) return om.get(key);
+    if (old !== null && (h & this.oldMask) >= this.rehashIdx) {
+      e = old[h & this.oldMask]!;
+    } else {
+      const t = this.table;
+      if (t === null) return -1;
+      e = t[h & this.mask]!;
     }
-    return undefined;
-  }
-
-  /** Record key -> slot in the current layout (key known absent). */
-  private indexKey(key: string, h: number, slot: number): void {
-    const i = h & this.mask;
-    let m = this.maps[i];
-    if (m === undefined) {
-      m = new Map();
-      this.maps[i] = m;
-    }
-    m.set(key, slot);
-  }
-
-  /** Append an entry whose key is already indexed, then do the write's share of re-sharding. */
-  private append(key: string, value: V): void {
-    this.keyArr.push(key);
-    this.valArr.push(value);
-    if (this.old !== null) this.migrate(this.migrateOnWrite);
-    else if (this.keyArr.length > this.growAt) this.startMigration();
-  }
-
-  /** Remove key from its Map and return its slot, or -1. */
-  private unindex(key: string): number {
-    const single = this.single;
-    if (single !== null) {
-      const s = single.get(key);
-      if (s === undefined) return -1;
-      single.delete(key);
-      return s;
-    }
-    const h = hashKey(key);
-    const m = this.maps[h & this.mask];
-    if (m !== undefined) {
-      const s = m.get(key);
-      if (s !== undefined) {
-        m.delete(key);
-        return s;
-      }
-    }
-    const old = this.old;
-    if (old !== null) {
-      const om = old[h & this.oldMask];
-      if (om !== undefined) {
-        const s = om.get(key);
-        if (s !== undefined) {
-          om.delete(key);
-          return s;
-        }
-      }
+    const meta = this.meta;
+    while (e !== 0) {
+      const s = e - 1;
+      const m = meta[s >>> META_BITS]!;
+      const j = (s & META_MASK) << 1;
+      if (m[j] === h && this.keyArr.get(s) === key) return s;
+      e = m[j + 1]!;
     }
     return -1;
   }
 
-  /** Fill the hole at slot s (key already unindexed) with the last entry; return the removed value. */
+  /** Allocate the first bucket table. */
+  private allocate(): void {
+    const n = this.initialBuckets;
+    this.table = new Int32Array(n);
+    this.mask = n - 1;
+  }
+
+  /** Append a new entry (key known absent), link it, then grow or do the write's share of a rehash. */
+  private insert(key: string, h: number, value: V): void {
+    if (this.table === null) this.allocate();
+    const s = this.keyArr.length;
+    this.keyArr.push(key);
+    this.valArr.push(value);
+    // slot metadata: make room for slot s
+    const ci = s >>> META_BITS;
+    const j = (s & META_MASK) << 1;
+    let m = this.meta[ci];
+    if (m === undefined) {
+      m = new Int32Array(ci === 0 ? META_MIN : META_SLOTS << 1);
+      this.meta.push(m);
+    } else if (j >= m.length) {
+      // only chunk 0 is ever short: double it (bounded by 2^17 int32)
+      const bigger = new Int32Array(m.length << 1);
+      bigger.set(m);
+      m = bigger;
+      this.meta[0] = m;
+    }
+    m[j] = h;
+    // link at the head of its chain, in whichever table holds its bucket
+    const old = this.old;
+    if (old !== null && (h & this.oldMask) >= this.rehashIdx) {
+      const b = h & this.oldMask;
+      m[j + 1] = old[b]!;
+      old[b] = s + 1;
+    } else {
+      const t = this.table!;
+      const b = h & this.mask;
+      m[j + 1] = t[b]!;
+      t[b] = s + 1;
+    }
+    if (old !== null) this.rehash(this.rehashPerWrite);
+    else if (s + 1 > this.table!.length && this.table!.length < MAX_BUCKETS) this.startRehash(this.table!.length * 2);
+  }
+
+  /** Remove key from its chain and return its slot, or -1. */
+  private unlink(key: string, h: number): number {
+    let t: Int32Array;
+    let b: number;
+    const old = this.old;
+    if (old !== null && (h & this.oldMask) >= this.rehashIdx) {
+      t = old;
+      b = h & this.oldMask;
+    } else {
+      if (this.table === null) return -1;
+      t = this.table;
+      b = h & this.mask;
+    }
+    const meta = this.meta;
+    let prev = -1; // slot whose link points at e, or -1 for the bucket head
+    let e = t[b]!;
+    while (e !== 0) {
+      const s = e - 1;
+      const m = meta[s >>> META_BITS]!;
+      const j = (s & META_MASK) << 1;
+      const next = m[j + 1]!;
+      if (m[j] === h && this.keyArr.get(s) === key) {
+        if (prev < 0) t[b] = next;
+        else meta[prev >>> META_BITS]![((prev & META_MASK) << 1) + 1] = next;
+        return s;
+      }
+      prev = s;
+      e = next;
+    }
+    return -1;
+  }
+
+  /** Fill the hole at slot s (already unlinked) with the last entry; return the removed value. */
   private removeSlot(s: number): V {
     const lastKey = this.keyArr.pop() as string;
     const lastVal = this.valArr.pop() as V;
+    const last = this.keyArr.length; // slot of the entry just popped
     let removed = lastVal;
-    if (s !== this.keyArr.length) {
+    if (s !== last) {
       removed = this.valArr.get(s);
       this.keyArr.set(s, lastKey);
       this.valArr.set(s, lastVal);
-      this.relink(lastKey, s);
+      this.moveMeta(last, s);
     }
-    if (this.old !== null) this.migrate(this.migrateOnWrite);
+    const n = last; // new size
+    // release a meta chunk that fell out of use (keep one spare), or halve a sparse chunk 0
+    if (this.meta.length > (n >>> META_BITS) + 2) this.meta.pop();
+    else if (this.meta.length === 1) {
+      const m0 = this.meta[0]!;
+      if (m0.length > 4 * META_MIN && n * 8 < m0.length) this.meta[0] = m0.slice(0, m0.length >> 1);
+    }
+    if (this.old !== null) this.rehash(this.rehashPerWrite);
+    else this.maybeShrink();
     return removed;
   }
 
-  /** Point an indexed key at a new slot. */
-  private relink(key: string, slot: number): void {
-    const single = this.single;
-    if (single !== null) {
-      single.set(key, slot);
+  /**
+   * Start shrinking a table that is mostly empty (table allocated, no rehash
+   * running), to twice the size rounded up, but by at most the factor of
+   * buckets a write can visit: draining the sparse old table then takes at most
+   * as many writes as the new table has buckets, so inserts arriving during the
+   * shrink cannot pile up into long chains there.
+   */
+  private maybeShrink(): boolean {
+    const len = this.table!.length;
+    const n = this.keyArr.length;
+    if (len <= this.minBuckets || n * SHRINK_RATIO >= len) return false;
+    const floor = len / (this.rehashPerWrite * EMPTY_VISITS);
+    this.startRehash(Math.max(this.minBuckets, pow2AtLeast(2 * n), pow2AtLeast(floor)));
+    return true;
+  }
+
+  /** Move slot `from`'s metadata to slot `to` and re-point its chain predecessor. */
+  private moveMeta(from: number, to: number): void {
+    const meta = this.meta;
+    const mf = meta[from >>> META_BITS]!;
+    const jf = (from & META_MASK) << 1;
+    const h = mf[jf]!;
+    const next = mf[jf + 1]!;
+    const mt = meta[to >>> META_BITS]!;
+    const jt = (to & META_MASK) << 1;
+    mt[jt] = h;
+    mt[jt + 1] = next;
+    let t: Int32Array;
+    let b: number;
+    const old = this.old;
+    if (old !== null && (h & this.oldMask) >= this.rehashIdx) {
+      t = old;
+      b = h & this.oldMask;
+    } else {
+      t = this.table!;
+      b = h & this.mask;
+    }
+    const target = from + 1;
+    let e = t[b]!;
+    if (e === target) {
+      t[b] = to + 1;
       return;
     }
-    const h = hashKey(key);
-    const m = this.maps[h & this.mask];
-    if (this.old === null) {
-      m!.set(key, slot);
-    } else if (m !== undefined && m.has(key)) {
-      m.set(key, slot);
-    } else {
-      this.old[h & this.oldMask]!.set(key, slot);
+    while (e !== 0) {
+      const s = e - 1;
+      const m = meta[s >>> META_BITS]!;
+      const j = ((s & META_MASK) << 1) + 1;
+      e = m[j]!;
+      if (e === target) {
+        m[j] = to + 1;
+        return;
+      }
     }
+    throw new Error('Dict: index corrupted (moved slot not found in its chain)');
   }
 
-  private startMigration(): void {
-    this.old = this.maps;
+  /** Begin moving every entry to a new table of `buckets` buckets (small tables move at once). */
+  private startRehash(buckets: number): void {
+    this.old = this.table;
     this.oldMask = this.mask;
-    this.bits = Math.min(MAX_SHARD_BITS, this.bits + SHARD_STEP_BITS);
-    this.mask = (1 << this.bits) - 1;
-    this.maps = emptyLayout(this.bits);
-    this.single = null;
-    this.migIndex = 0;
-    this.migIter = null;
-    this.growAt = this.growLimit();
+    this.rehashIdx = 0;
+    this.table = new Int32Array(buckets);
+    this.mask = buckets - 1;
+    if (this.old!.length <= this.rehashAtOnce) this.rehash(this.old!.length);
   }
 
-  /** Move up to budget keys from the old layout; ends the move when drained. */
-  private migrate(budget: number): void {
+  /** Move up to `moves` non-empty old buckets (visiting at most EMPTY_VISITS times as many). */
+  private rehash(moves: number): void {
     const old = this.old;
     if (old === null) return;
-    while (budget > 0) {
-      let it = this.migIter;
-      if (it === null) {
-        while (this.migIndex < old.length && old[this.migIndex] === undefined) this.migIndex++;
-        const om = old[this.migIndex];
-        if (om === undefined) {
-          this.old = null;
-          this.migIter = null;
-          return;
+    const t = this.table!;
+    const mask = this.mask;
+    const meta = this.meta;
+    let i = this.rehashIdx;
+    let visits = moves * EMPTY_VISITS;
+    const end = old.length;
+    while (i < end && moves > 0 && visits-- > 0) {
+      let e = old[i]!;
+      if (e !== 0) {
+        moves--;
+        old[i] = 0;
+        while (e !== 0) {
+          const s = e - 1;
+          const m = meta[s >>> META_BITS]!;
+          const j = (s & META_MASK) << 1;
+          const next = m[j + 1]!;
+          const b = m[j]! & mask;
+          m[j + 1] = t[b]!;
+          t[b] = e;
+          e = next;
         }
-        it = om.entries();
-        this.migIter = it;
       }
-      const r = it.next();
-      if (r.done === true) {
-        old[this.migIndex] = undefined;
-        this.migIndex++;
-        this.migIter = null;
-        continue;
-      }
-      const key = r.value[0];
-      old[this.migIndex]!.delete(key);
-      this.indexKey(key, hashKey(key), r.value[1]);
-      budget--;
+      i++;
+    }
+    this.rehashIdx = i;
+    if (i >= end) {
+      this.old = null;
+      this.oldMask = 0;
+      this.rehashIdx = 0;
     }
   }
 }

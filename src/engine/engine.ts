@@ -758,9 +758,12 @@ export class Engine implements KeyspaceHooks, BlockingHost {
         return this.ks.now;
       }, (fn) => setImmediate(this.busy.gate(() => slice(fn)))));
     }
-    for (const db of this.ks.dbs) {
-      db.dict.rehashStep(1000);
-      db.expires.rehashStep(1000);
+    // Not while loading: a dict presized for the file would be shrunk back before it fills.
+    if (!this.loading) {
+      for (const db of this.ks.dbs) {
+        db.dict.rehashStep(1000);
+        db.expires.rehashStep(1000);
+      }
     }
     this.clientsCron(now);
     this.introspection.cron(now);

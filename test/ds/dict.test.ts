@@ -18,12 +18,14 @@ function checkConsistent<V>(d: Dict<V>, ref: Map<string, V>): void {
   expect(bad.slice(0, 5)).toEqual([]);
 }
 
-/** Configurations: plain, tiny Maps (many layout changes), started sharded. */
+/** Configurations: default, tiny tables (many incremental grows and shrinks), presized. */
+/** Tiny tables, every rehash incremental, one bucket moved per write. */
+const TINY_SLOW: DictOptions = { minBuckets: 1, rehashAtOnce: 0, rehashPerWrite: 1 };
 const CONFIGS: [string, DictOptions][] = [
   ['default', {}],
-  ['tiny maps, slow migration', { maxMapSize: 4, migrateOnWrite: 1 }],
-  ['tiny maps, fast migration', { maxMapSize: 8, migrateOnWrite: 5 }],
-  ['started sharded', { initialShardBits: 4, maxMapSize: 16 }],
+  ['tiny tables, slow incremental rehash', TINY_SLOW],
+  ['small tables, faster incremental rehash', { minBuckets: 2, rehashAtOnce: 0, rehashPerWrite: 3 }],
+  ['presized', { expectedSize: 2000 }],
 ];
 
 describe('ChunkedArray', () => {
@@ -126,11 +128,11 @@ describe('Dict basics', () => {
     expect(d.size).toBe(0);
     expect(d.get('b')).toBeUndefined();
     expect(d.set('b', 1)).toBe(true);
-    expect(d.layoutStats().migrating).toBe(false);
+    expect(d.layoutStats().rehashing).toBe(false);
   });
 
   it('is binary safe for latin1 keys, including the empty key', () => {
-    const d = new Dict<string>({ maxMapSize: 2 });
+    const d = new Dict<string>(TINY_SLOW);
     const keys = ['', '\x00', '\x00\x00', '\xff', '\xff\xfe\x00', 'a\r\nb', 'é', '\x80\x81'];
     for (const k of keys) d.set(k, 'v' + k);
     for (const k of keys) expect(d.get(k)).toBe('v' + k);
@@ -141,7 +143,7 @@ describe('Dict basics', () => {
   });
 
   it('handles long keys that share their hashed ends', () => {
-    const d = new Dict<number>({ maxMapSize: 4 });
+    const d = new Dict<number>(TINY_SLOW);
     const mid = 'm'.repeat(200);
     for (let i = 0; i < 50; i++) d.set('<' + mid.slice(0, 100) + i + mid.slice(100) + '>', i);
     for (let i = 0; i < 50; i++) expect(d.get('<' + mid.slice(0, 100) + i + mid.slice(100) + '>')).toBe(i);
@@ -160,18 +162,27 @@ describe('Dict basics', () => {
 });
 
 describe('Dict against a reference Map', () => {
-  it.each(CONFIGS)('random operations, including during layout changes (%s)', (_name, opts) => {
+  it.each(CONFIGS)('random operations, including during grows and shrinks (%s)', (_name, opts) => {
     const rnd = prng(12345);
     const d = new Dict<number>(opts);
     const ref = new Map<string, number>();
     const keySpace = 3000;
-    let sawMigration = false;
+    let sawRehash = false;
+    let sawShrink = false;
     for (let step = 0; step < 40_000; step++) {
       const k = 'k' + Math.floor(rnd() * keySpace);
       const op = rnd();
-      // Grow for the first half, shrink-biased in the second half.
+      // Grow for the first half, shrink-biased in the second half; the last quarter drains
+      // the dict to about 100 keys (shrinks several times).
       const insertBias = step < 20_000 ? 0.6 : 0.3;
-      if (op < insertBias) {
+      if (step >= 30_000 && op < 0.6) {
+        if (op < 0.02) {
+          expect(d.set(k, step)).toBe(!ref.has(k));
+          ref.set(k, step);
+        } else {
+          expect(d.delete(k)).toBe(ref.delete(k));
+        }
+      } else if (op < insertBias) {
         const v = step;
         expect(d.set(k, v)).toBe(!ref.has(k));
         ref.set(k, v);
@@ -188,82 +199,168 @@ describe('Dict against a reference Map', () => {
       } else {
         expect(d.get(k)).toBe(ref.get(k));
       }
-      if (d.rehashing) sawMigration = true;
+      if (d.rehashing) {
+        sawRehash = true;
+        const st = d.layoutStats();
+        if (st.oldBuckets > st.buckets) sawShrink = true;
+      }
       if (step % 2500 === 0) checkConsistent(d, ref);
     }
     checkConsistent(d, ref);
-    if (opts.maxMapSize !== undefined && opts.maxMapSize <= 8) expect(sawMigration).toBe(true);
+    if (opts.rehashAtOnce === 0) {
+      expect(sawRehash).toBe(true);
+      expect(sawShrink).toBe(true);
+    }
     while (d.rehashStep(7));
     checkConsistent(d, ref);
-    expect(d.layoutStats().pendingMigration).toBe(0);
+    const st = d.layoutStats();
+    expect(st.pendingBuckets).toBe(0);
+    expect(st.buckets).toBeGreaterThanOrEqual(d.size); // load factor <= 1 once settled
+    expect(st.longestChain).toBeLessThan(20);
   });
 
-  it('deletes during a migration relink keys still in the old layout', () => {
-    // After the trigger, the keys that get swapped into holes are mostly old keys.
+  it('deletes during a rehash re-point chain predecessors in the old table (colliding keys)', () => {
+    // Long keys with equal 64-char ends and equal lengths share one hash, so they form one chain
+    // in whichever table holds their bucket: every swap-last move among them re-points a slot link.
     const rnd = prng(4242);
-    const d = new Dict<number>({ maxMapSize: 1000, migrateOnWrite: 1 });
+    const d = new Dict<number>(TINY_SLOW);
     const ref = new Map<string, number>();
-    for (let i = 0; i <= 1000; i++) {
-      d.set('k' + i, i);
-      ref.set('k' + i, i);
+    const mid = 'm'.repeat(75);
+    // pick ends whose bucket (of 1024) is in the upper half, so the chain stays in the old table
+    // for a few hundred writes whatever this process's hash seed is
+    let end = 0;
+    while ((hashKey('<' + mid + '0000' + mid + String.fromCharCode(end)) & 1023) < 512) end++;
+    const tail = mid + String.fromCharCode(end);
+    const collide = (i: number): string => '<' + mid.slice(0, 70) + String(i).padStart(4, '0') + mid.slice(70) + tail;
+    expect(hashKey(collide(1))).toBe(hashKey(collide(2)));
+    const keyOf = (i: number): string => (i % 3 === 0 ? collide(i) : 'k' + i);
+    for (let i = 0; i <= 1024; i++) {
+      d.set(keyOf(i), i);
+      ref.set(keyOf(i), i);
     }
-    expect(d.rehashing).toBe(true);
-    for (let step = 0; step < 900; step++) {
-      const k = 'k' + Math.floor(rnd() * 1100);
+    expect(d.rehashing).toBe(true); // 1025 entries > 1024 buckets: growing, 1 bucket per write
+    expect(d.layoutStats().longestChain).toBeGreaterThanOrEqual(341);
+    const collideBucket = hashKey(collide(0)) & 1023;
+    // No lookups in this loop (a lookup moves a bucket too): only writes drive the rehash.
+    let rehashingDeletes = 0;
+    let movedInOldChain = 0;
+    for (let step = 0; step < 400; step++) {
+      const i = Math.floor(rnd() * 1100);
+      const k = keyOf(i);
       if (rnd() < 0.1) {
         d.set(k, -step);
         ref.set(k, -step);
       } else {
+        if (d.rehashing) {
+          rehashingDeletes++;
+          // the entry swap-last will move is a colliding key whose chain is still in the old table
+          const st = d.layoutStats();
+          const last = d.keyAt(d.size - 1);
+          if (ref.has(k) && last !== k && hashKey(last) === hashKey(collide(0)) && collideBucket >= st.oldBuckets - st.pendingBuckets) {
+            movedInOldChain++;
+          }
+        }
         expect(d.delete(k)).toBe(ref.delete(k));
       }
-      if (step % 50 === 0) checkConsistent(d, ref);
     }
-    expect(d.rehashing).toBe(true);
+    expect(rehashingDeletes).toBeGreaterThan(300);
+    expect(movedInOldChain).toBeGreaterThan(10);
     checkConsistent(d, ref);
     while (d.rehashStep(10));
     checkConsistent(d, ref);
+    // drain everything: shrinks all the way down, the colliding chain included
+    for (const k of [...ref.keys()]) {
+      expect(d.take(k)).toBe(ref.get(k));
+      ref.delete(k);
+    }
+    checkConsistent(d, ref);
+    while (d.rehashStep(10));
+    expect(d.layoutStats().buckets).toBe(1);
   });
 
-  it('expectedSize starts at the layout that many entries would reach', () => {
-    expect(new Dict({ expectedSize: 100 }).layoutStats().shardBits).toBe(0);
-    expect(new Dict({ expectedSize: 50_000 }).layoutStats().shardBits).toBe(4);
-    expect(new Dict({ expectedSize: 1_000_000 }).layoutStats().shardBits).toBe(8);
-    expect(new Dict({ expectedSize: 1e12 }).layoutStats().shardBits).toBe(16);
-    const d = new Dict<number>({ expectedSize: 1_000_000, maxMapSize: 1000 });
-    expect(d.layoutStats().shardBits).toBe(12);
-  });
-
-  it('moves through wider layouts and keeps Maps small', () => {
-    const d = new Dict<number>({ maxMapSize: 16, migrateOnWrite: 2 });
-    expect(d.layoutStats().shardBits).toBe(0);
-    for (let i = 0; i < 17; i++) d.set('k' + i, i);
-    expect(d.layoutStats().shardBits).toBe(4);
-    expect(d.rehashing).toBe(true);
-    for (let i = 17; i < 5000; i++) d.set('k' + i, i);
-    while (d.rehashStep(100));
-    const st = d.layoutStats();
-    expect(st.shardBits).toBe(12); // 5000 > 16 * 256
-    expect(st.migrating).toBe(false);
-    expect(st.largestMap).toBeLessThanOrEqual(16);
-    for (let i = 0; i < 5000; i++) expect(d.get('k' + i)).toBe(i);
+  it('expectedSize presizes the table: no rehash while loading that many entries', () => {
+    expect(new Dict({ expectedSize: 100 }).layoutStats().buckets).toBe(128);
+    expect(new Dict({ expectedSize: 1_000_000 }).layoutStats().buckets).toBe(2 ** 20);
+    expect(new Dict({ expectedSize: 1e12 }).layoutStats().buckets).toBe(2 ** 26); // capped
+    const d = new Dict<number>({ expectedSize: 5000 });
+    expect(d.layoutStats().buckets).toBe(8192);
+    for (let i = 0; i < 5000; i++) {
+      d.set('k' + i, i);
+      if (d.rehashing) expect.fail(`rehash at ${i}`);
+    }
+    expect(d.layoutStats().buckets).toBe(8192);
     d.clear();
-    expect(d.layoutStats().shardBits).toBe(0);
+    expect(d.layoutStats().buckets).toBe(0);
+    d.set('a', 1);
+    expect(d.layoutStats().buckets).toBe(8192);
   });
 
-  it('rehashStep drives a migration to its end and reports progress', () => {
-    const d = new Dict<number>({ maxMapSize: 1000, migrateOnWrite: 1 });
-    for (let i = 0; i < 1001; i++) d.set('k' + i, i);
+  it('allocates no table until the first insert and stays at 8 buckets up to 8 entries', () => {
+    const d = new Dict<number>();
+    expect(d.layoutStats().buckets).toBe(0);
+    expect(d.get('x')).toBeUndefined();
+    expect(d.delete('x')).toBe(false);
+    for (let i = 0; i < 8; i++) d.set('k' + i, i);
+    expect(d.layoutStats().buckets).toBe(8);
+    d.set('k8', 8);
+    expect(d.layoutStats().buckets).toBe(16); // small tables rehash at once
+    expect(d.rehashing).toBe(false);
+  });
+
+  it('grows incrementally beyond 2^12 buckets and shrinks when mostly empty', () => {
+    const d = new Dict<number>();
+    for (let i = 0; i <= 8192; i++) d.set('k' + i, i);
+    let st = d.layoutStats();
     expect(d.rehashing).toBe(true);
-    const before = d.layoutStats().pendingMigration;
+    expect(st).toMatchObject({ buckets: 16384, oldBuckets: 8192 });
+    expect(st.pendingBuckets).toBeGreaterThan(8000);
+    // each lookup moves one bucket
+    d.get('k1');
+    expect(d.layoutStats().pendingBuckets).toBeLessThan(st.pendingBuckets);
+    for (let i = 0; i <= 8192; i++) expect(d.get('k' + i)).toBe(i);
+    while (d.rehashStep(1000));
+    for (let i = 100; i <= 8192; i++) d.delete('k' + i);
+    while (d.rehashStep(1000));
+    st = d.layoutStats();
+    expect(st.buckets).toBeLessThanOrEqual(1024);
+    expect(st.buckets).toBeGreaterThanOrEqual(d.size);
+    for (let i = 0; i < 100; i++) expect(d.get('k' + i)).toBe(i);
+    expect(d.size).toBe(100);
+  });
+
+  it('a burst of inserts during a shrink does not build long chains', () => {
+    // a presized table that received few keys: the first delete shrinks it, by at most 64x
+    const d = new Dict<number>({ expectedSize: 1 << 20 });
+    for (let i = 0; i < 10; i++) d.set('a' + i, i);
+    for (let i = 1; i < 10; i++) d.delete('a' + i);
+    expect(d.rehashing).toBe(true);
+    expect(d.layoutStats()).toMatchObject({ buckets: 1 << 14, oldBuckets: 1 << 20 });
+    let worst = 0;
+    for (let i = 0; i < 20_000; i++) {
+      d.set('b' + i, i);
+      if (i % 1000 === 0) worst = Math.max(worst, d.layoutStats().longestChain);
+    }
+    expect(worst).toBeLessThan(20);
+    expect(d.get('a0')).toBe(0);
+    for (let i = 0; i < 20_000; i += 97) expect(d.get('b' + i)).toBe(i);
+  });
+
+  it('rehashStep drives a rehash to its end and reports progress', () => {
+    const d = new Dict<number>(TINY_SLOW);
+    for (let i = 0; i < 1025; i++) d.set('k' + i, i);
+    expect(d.rehashing).toBe(true);
+    const before = d.layoutStats().pendingBuckets;
     expect(before).toBeGreaterThan(900);
     expect(d.rehashStep(100)).toBe(true);
-    expect(d.layoutStats().pendingMigration).toBe(before - 100);
+    const after = d.layoutStats().pendingBuckets;
+    expect(after).toBeLessThanOrEqual(before - 100);
+    expect(after).toBeGreaterThan(before - 100 * 16);
     let calls = 0;
     while (d.rehashStep(100)) calls++;
     expect(calls).toBeLessThan(10);
     expect(d.rehashStep(100)).toBe(false);
-    expect(d.layoutStats().pendingMigration).toBe(0);
-    for (let i = 0; i < 1001; i++) expect(d.get('k' + i)).toBe(i);
+    expect(d.layoutStats()).toMatchObject({ pendingBuckets: 0, oldBuckets: 0, buckets: 2048 });
+    for (let i = 0; i < 1025; i++) expect(d.get('k' + i)).toBe(i);
   });
 });
 
@@ -348,7 +445,7 @@ describe('Dict scan', () => {
 
 describe('Dict iteration', () => {
   it('keys/values/entries/forEach/iterator cover every entry', () => {
-    const d = new Dict<number>({ maxMapSize: 8 });
+    const d = new Dict<number>(TINY_SLOW);
     const ref = new Map<string, number>();
     for (let i = 0; i < 300; i++) {
       d.set('k' + i, i);
@@ -387,7 +484,7 @@ describe('Dict iteration', () => {
 
 describe('Dict sampling', () => {
   it('draws keys uniformly, also after deletes reshuffled the slots', () => {
-    const d = new Dict<number>({ random: prng(99), maxMapSize: 8 });
+    const d = new Dict<number>({ ...TINY_SLOW, random: prng(99) });
     for (let i = 0; i < 60; i++) d.set('k' + i, i);
     for (let i = 0; i < 60; i += 2) d.delete('k' + i); // 30 keys left
     const counts = new Map<string, number>();

@@ -195,7 +195,7 @@ export class RdbDecoder {
         r.fail(`Unknown RDB type ${t}`, at);
       }
       const kat = r.pos;
-      const key = r.string();
+      const key = r.key();
       const value = decodeObject(r, t, this.limits);
       n++;
       const e = expire;

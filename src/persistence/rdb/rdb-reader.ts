@@ -17,6 +17,7 @@
  */
 
 import { lzfDecompress } from '../../util/lzf.js';
+import { noteKeyBytes } from '../../util/key-hash.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -210,6 +211,16 @@ export class RdbReader {
     if (enc <= 2) return String(this.intLE(1 << enc));
     this.pos = at;
     return this.stringBuf().latin1Slice();
+  }
+
+  /**
+   * string() for a key about to be stored: a plain string's dict hash is taken from its bytes
+   * here (util/key-hash.ts), cheaper than the dict hashing the new string's chars.
+   */
+  key(): string {
+    const s = this.string();
+    if (this.enc === -1) noteKeyBytes(s, this.buf, this.pos - s.length);
+    return s;
   }
 
   /** A signed little-endian integer of `size` bytes (1, 2 or 4). */

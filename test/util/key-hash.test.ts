@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { hashBytes, hashString, keyHash, noteKeyBytes } from '../../src/util/key-hash.js';
+
+function randomLatin1(n: number, seed: number): string {
+  let x = seed;
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    s += String.fromCharCode(x >>> 24);
+  }
+  return s;
+}
+
+describe('key hash', () => {
+  it('hashes a string and its latin1 bytes alike, at every length around the 128-byte window', () => {
+    for (const n of [0, 1, 2, 7, 16, 63, 64, 65, 127, 128, 129, 200, 1000]) {
+      const s = randomLatin1(n, n + 1);
+      const b = Buffer.concat([Buffer.from('xyz'), Buffer.from(s, 'latin1'), Buffer.from('!')]);
+      expect(hashBytes(b, 3, n)).toBe(hashString(s));
+    }
+  });
+
+  it('long keys hash their length and both ends only', () => {
+    const mid = 'm'.repeat(300);
+    expect(hashString('a' + mid + 'b')).not.toBe(hashString('a' + mid + 'c'));
+    expect(hashString('q' + mid.slice(0, 100) + '1' + mid.slice(100))).toBe(hashString('q' + mid.slice(0, 100) + '2' + mid.slice(100)));
+  });
+
+  it('keyHash equals hashString whatever the memo holds', () => {
+    const keys = ['a', 'b', 'a', 'key:1', 'key:2', 'key:1', 'x'.repeat(500), 'x'.repeat(500), ''];
+    for (const k of keys) expect(keyHash(k)).toBe(hashString(k));
+    // an equal string that is a different object hits the memo with the right value
+    const k1 = ['ke', 'y:1'].join('');
+    keyHash('key:1');
+    expect(keyHash(k1)).toBe(hashString('key:1'));
+  });
+
+  it('a hash noted from bytes is what keyHash returns for that key, until another key is hashed', () => {
+    const b = Buffer.from('**session:42**', 'latin1');
+    const key = b.latin1Slice(2, 12);
+    noteKeyBytes(key, b, 2);
+    expect(keyHash(key)).toBe(hashString('session:42'));
+    expect(keyHash('other')).toBe(hashString('other'));
+    expect(keyHash(key)).toBe(hashString('session:42'));
+  });
+});
