@@ -18,4 +18,4 @@ WORKDIR /data
 EXPOSE 6379
 # Like the official redis image: listen on every interface with protected mode off, since the
 # container's port mapping is the access control.
-CMD ["node", "/app/dist/main.js", "--bind", "0.0.0.0", "--protected-mode", "no"]
+CMD ["node", "--v8-pool-size=1", "/app/dist/main.js", "--bind", "0.0.0.0", "--protected-mode", "no"]

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NODIS_MAIN, answersPing, connect, encode, freePort, killOnExit, sleep } from './lib/servers.mjs';
+import { NODE_FLAGS, NODIS_MAIN, answersPing, connect, encode, freePort, killOnExit, sleep } from './lib/servers.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : d);
@@ -30,7 +30,7 @@ const spawned = killOnExit();
 
 async function launch(dir, port) {
   const a = ['--port', String(port), '--save', '', '--dir', dir, '--appendonly', 'yes', '--appendfsync', FSYNC, '--loglevel', 'warning'];
-  const child = SERVER === 'redis' ? spawn('redis-server', a, { stdio: 'ignore' }) : spawn('node', [NODIS_MAIN, ...a], { stdio: 'ignore', cwd: dir });
+  const child = SERVER === 'redis' ? spawn('redis-server', a, { stdio: 'ignore' }) : spawn('node', [...NODE_FLAGS, NODIS_MAIN, ...a], { stdio: 'ignore', cwd: dir });
   spawned.add(child);
   if (await answersPing(port, child, 600, 20)) return child;
   throw new Error('server did not start');

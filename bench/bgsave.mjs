@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NODIS_MAIN, connect, freePort, generateRdb, info, killOnExit, sleep, startProbed, waitLoaded } from './lib/servers.mjs';
+import { NODE_FLAGS, NODIS_MAIN, connect, freePort, generateRdb, info, killOnExit, sleep, startProbed, waitLoaded } from './lib/servers.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : d);
@@ -97,7 +97,7 @@ async function round(kind) {
     child =
       kind === 'redis'
         ? spawn('redis-server', base, { stdio: ['ignore', 'inherit', 'inherit'] })
-        : spawn('node', [...nodeArgs, NODIS_MAIN, ...base], { stdio: ['ignore', 'inherit', 'inherit'], cwd: dir });
+        : spawn('node', [...NODE_FLAGS, ...nodeArgs, NODIS_MAIN, ...base], { stdio: ['ignore', 'inherit', 'inherit'], cwd: dir });
   }
   spawned.add(child);
   const tSpawn = Number(process.hrtime.bigint()) / 1e6;

@@ -5,6 +5,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from './lib/servers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -55,7 +56,7 @@ const median = (xs) => {
 
 const nodisPort = await freePort();
 const redisPort = await freePort();
-const nodis = spawn('node', [path.join(here, '../dist/main.js'), '--port', String(nodisPort), '--save', '', '--loglevel', 'warning'], { stdio: 'inherit' });
+const nodis = spawn('node', [...NODE_FLAGS, path.join(here, '../dist/main.js'), '--port', String(nodisPort), '--save', '', '--loglevel', 'warning'], { stdio: 'inherit' });
 const redis = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'inherit' });
 try {
   await waitPing(nodisPort);

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from './lib/servers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -18,7 +19,7 @@ const port = 17000 + Math.floor(Math.random() * 1000);
 const child =
   which === 'redis'
     ? spawn('redis-server', ['--port', String(port), '--save', '', '--loglevel', 'warning'], { stdio: 'inherit' })
-    : spawn('node', [path.join(here, '../dist/main.js'), '--port', String(port), '--save', '', '--loglevel', 'warning'], { stdio: 'inherit' });
+    : spawn('node', [...NODE_FLAGS, path.join(here, '../dist/main.js'), '--port', String(port), '--save', '', '--loglevel', 'warning'], { stdio: 'inherit' });
 
 function connect() {
   return new Promise((resolve, reject) => {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from './lib/servers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -25,7 +26,7 @@ const serverArgs = ['--port', String(port), '--save', '', '--loglevel', 'notice'
 const child =
   which === 'redis'
     ? spawn('redis-server', serverArgs, { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn('node', [path.join(here, '../dist/main.js'), ...serverArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    : spawn('node', [...NODE_FLAGS, path.join(here, '../dist/main.js'), ...serverArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
 let log = '';
 child.stdout.on('data', (d) => {
   log += d.toString();

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NODIS_MAIN, connect, freePort, generateRdb, killOnExit, sleep, waitLoaded } from './lib/servers.mjs';
+import { NODE_FLAGS, NODIS_MAIN, connect, freePort, generateRdb, killOnExit, sleep, waitLoaded } from './lib/servers.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : d);
@@ -68,7 +68,7 @@ async function loadOnce(kind) {
   const child =
     kind === 'redis'
       ? spawn('redis-server', base, { stdio: ['ignore', 'pipe', 'inherit'] })
-      : spawn('node', [...nodeArgs, NODIS_MAIN, ...base], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
+      : spawn('node', [...NODE_FLAGS, ...nodeArgs, NODIS_MAIN, ...base], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
   spawned.add(child);
   let log = '';
   child.stdout.on('data', (d) => (log += d.toString()));

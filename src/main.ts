@@ -1,7 +1,15 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --v8-pool-size=1
 /*
  * nodis-server [config-file] [--directive value ...]: the command line, as redis-server's.
  * SIGTERM and SIGINT shut down gracefully.
+ *
+ * Node runs with one V8 worker thread (--v8-pool-size=1, here, in `npm start` and in the
+ * Dockerfile): the garbage collector's concurrent marking and parallel scavenging then take at
+ * most one core beside the event loop. With Node's default of four workers, on a 2-core machine
+ * under a maxmemory write flood, the event loop spent 580-770 ms of a 2 s flood runnable but
+ * waiting for a CPU its own GC workers held, and its longest stall was 10.5-13.2 ms; with one,
+ * 290-360 ms and 7.4-8.8 ms (bench/maxmemory-flood.mjs). An embedding application decides this
+ * for its own process.
  */
 
 import { parseServerArgs } from './config/argv.js';

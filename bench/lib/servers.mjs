@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The nodis entry point: $NODIS_MAIN, else dist/main.js. */
 export const NODIS_MAIN = process.env.NODIS_MAIN ?? path.join(here, '../../dist/main.js');
+/** Node flags nodis runs with, as `npm start`, the bin and the Dockerfile start it (src/main.ts). */
+export const NODE_FLAGS = ['--v8-pool-size=1'];
 
 export function freePort() {
   return new Promise((resolve) => {
@@ -43,7 +45,7 @@ export async function startServer(kind, args = [], nodeArgs = []) {
   const child =
     kind === 'redis'
       ? spawnNiced('redis-server', base, { stdio: ['ignore', 'inherit', 'inherit'] })
-      : spawnNiced('node', [...nodeArgs, NODIS_MAIN, ...base], { stdio: ['ignore', 'inherit', 'inherit'] });
+      : spawnNiced('node', [...NODE_FLAGS, ...nodeArgs, NODIS_MAIN, ...base], { stdio: ['ignore', 'inherit', 'inherit'] });
   const s = {
     kind,
     port,
@@ -263,7 +265,7 @@ export const NODIS_INDEX = process.env.NODIS_INDEX ?? path.join(here, '../../dis
  */
 export async function startProbed(config, nodeArgs = []) {
   const port = await freePort();
-  const child = spawnNiced('node', [...nodeArgs, path.join(here, 'nodis-probe.mjs'), JSON.stringify(config), String(port)], {
+  const child = spawnNiced('node', [...NODE_FLAGS, ...nodeArgs, path.join(here, 'nodis-probe.mjs'), JSON.stringify(config), String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODIS_INDEX },
   });
