@@ -410,21 +410,21 @@ export class Dict<V> {
 
   // ---- internals ---------------------------------------------------------------
 
+  /** Is hash h's bucket still in the old table (a rehash runs and has not reached it)? */
+  private inOld(h: number): boolean {
+    return this.old !== null && (h & this.oldMask) >= this.rehashIdx;
+  }
+
   private nextOf(s: number): number {
     return this.meta[s >>> META_BITS]![((s & META_MASK) << 1) + 1]!;
   }
 
   /** Slot of key given its hash, or -1. */
   private find(key: string, h: number): number {
-    let e: number;
-    const old = this.old;
-    if (old !== null && (h & this.oldMask) >= this.rehashIdx) {
-      e = old[h & this.oldMask]!;
-    } else {
-      const t = this.table;
-      if (t === null) return -1;
-      e = t[h & this.mask]!;
-    }
+    const inOld = this.inOld(h);
+    const t = inOld ? this.old : this.table;
+    if (t === null) return -1;
+    let e = t[h & (inOld ? this.oldMask : this.mask)]!;
     const meta = this.meta;
     while (e !== 0) {
       const s = e - 1;
@@ -465,34 +465,21 @@ export class Dict<V> {
     }
     m[j] = h;
     // link at the head of its chain, in whichever table holds its bucket
-    const old = this.old;
-    if (old !== null && (h & this.oldMask) >= this.rehashIdx) {
-      const b = h & this.oldMask;
-      m[j + 1] = old[b]!;
-      old[b] = s + 1;
-    } else {
-      const t = this.table!;
-      const b = h & this.mask;
-      m[j + 1] = t[b]!;
-      t[b] = s + 1;
-    }
-    if (old !== null) this.rehash(this.rehashPerWrite);
+    const inOld = this.inOld(h);
+    const t = inOld ? this.old! : this.table!;
+    const b = h & (inOld ? this.oldMask : this.mask);
+    m[j + 1] = t[b]!;
+    t[b] = s + 1;
+    if (this.old !== null) this.rehash(this.rehashPerWrite);
     else if (s + 1 > this.table!.length && this.table!.length < MAX_BUCKETS) this.startRehash(this.table!.length * 2);
   }
 
   /** Remove key from its chain and return its slot, or -1. */
   private unlink(key: string, h: number): number {
-    let t: Int32Array;
-    let b: number;
-    const old = this.old;
-    if (old !== null && (h & this.oldMask) >= this.rehashIdx) {
-      t = old;
-      b = h & this.oldMask;
-    } else {
-      if (this.table === null) return -1;
-      t = this.table;
-      b = h & this.mask;
-    }
+    const inOld = this.inOld(h);
+    const t = inOld ? this.old : this.table;
+    if (t === null) return -1;
+    const b = h & (inOld ? this.oldMask : this.mask);
     const meta = this.meta;
     let prev = -1; // slot whose link points at e, or -1 for the bucket head
     let e = t[b]!;
@@ -563,16 +550,9 @@ export class Dict<V> {
     const jt = (to & META_MASK) << 1;
     mt[jt] = h;
     mt[jt + 1] = next;
-    let t: Int32Array;
-    let b: number;
-    const old = this.old;
-    if (old !== null && (h & this.oldMask) >= this.rehashIdx) {
-      t = old;
-      b = h & this.oldMask;
-    } else {
-      t = this.table!;
-      b = h & this.mask;
-    }
+    const inOld = this.inOld(h);
+    const t = inOld ? this.old! : this.table!;
+    const b = h & (inOld ? this.oldMask : this.mask);
     const target = from + 1;
     let e = t[b]!;
     if (e === target) {
