@@ -8,8 +8,8 @@
  * most one core beside the event loop. With Node's default of four workers, on a 2-core machine
  * under a maxmemory write flood, the event loop spent 580-770 ms of a 2 s flood runnable but
  * waiting for a CPU its own GC workers held, and its longest stall was 10.5-13.2 ms; with one,
- * 290-360 ms and 7.4-8.8 ms (bench/maxmemory-flood.mjs). An embedding application decides this
- * for its own process.
+ * 290-400 ms, and 6.8-10.0 ms in 13 of 14 floods (bench/maxmemory-flood.mjs). An embedding
+ * application decides this for its own process.
  */
 
 import { parseServerArgs } from './config/argv.js';
