@@ -93,6 +93,28 @@ describe('RDB loading at startup', () => {
     }
   }, 60000);
 
+  it('finds every key after loading, LZF-compressed and integer-encoded key names included', async () => {
+    // Keys of 21+ bytes that compress are stored LZF-encoded; numeric ones as integers. The
+    // loader hands plain keys' hashes to the dict from the file bytes: only plain ones.
+    const ks = new Keyspace(16, { expired: () => {} });
+    const db = ks.dbs[0]!;
+    const keys: string[] = [];
+    for (let i = 0; i < 300; i++) keys.push(i % 3 === 0 ? 'k'.repeat(100) + i : i % 3 === 1 ? String(i * 7) : `plain:${i}`);
+    for (const k of keys) db.add(k, createStringObject(`v:${k}`));
+    const file = encodeKeyspaceToBuffer(ks, { compression: true });
+    expect(file.includes(Buffer.from('k'.repeat(100)))).toBe(false); // the long names really are compressed
+    fs.writeFileSync(path.join(dir, 'keys.rdb'), file);
+    const s = await startServer({ port: 0, config: { loglevel: 'warning', dir, dbfilename: 'keys.rdb' } });
+    const c = new Redis({ port: s.port, protocol: 2 } as never);
+    try {
+      expect(await c.dbsize()).toBe(keys.length);
+      for (const k of keys) expect(await c.get(k)).toBe(`v:${k}`);
+    } finally {
+      c.disconnect();
+      await s.close();
+    }
+  }, 60000);
+
   it('refuses a corrupt file: startServer rejects', async () => {
     const good = fs.readFileSync(path.join(dir, 'big.rdb'));
     const bad = Buffer.from(good.subarray(0, Math.floor(good.length / 2)));

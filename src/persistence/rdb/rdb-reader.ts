@@ -218,8 +218,11 @@ export class RdbReader {
    * here (util/key-hash.ts), cheaper than the dict hashing the new string's chars.
    */
   key(): string {
+    // A plain string (not an integer or LZF encoding: top bits of the length byte not 11)
+    // ends where the read stops; decided before reading, since an LZF read resets `enc`.
+    const plain = this.pos < this.end && (this.buf[this.pos] as number) >> 6 !== 3;
     const s = this.string();
-    if (this.enc === -1) noteKeyBytes(s, this.buf, this.pos - s.length);
+    if (plain) noteKeyBytes(s, this.buf, this.pos - s.length);
     return s;
   }
 
