@@ -82,9 +82,3 @@ export function timeoutArg(c: Ctx, s: string | undefined, unit: 's' | 'ms' = 's'
   }
   return ms > 0 ? ms + Date.now() : 0;
 }
-
-/** C atoi: optional white space and sign, then digits up to the first non-digit. */
-export function atoi(s: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
-  return m === null ? 0 : Number(m[1]);
-}

@@ -14,7 +14,7 @@ import type { CommandSpec } from './spec.js';
 import { doubleArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
 import { commands as zsetCommands } from './zsets.js';
-import { notZset, storeZset, zsetLimits } from './zsets-common.js';
+import { notZset, storeZset } from './zsets-common.js';
 import * as E from '../protocol/errors.js';
 import type { RObject } from '../keyspace/object.js';
 import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace/notify.js';
@@ -465,7 +465,7 @@ function georadiusGeneric(c: Ctx, argv: string[], srcKeyIndex: number, flags: nu
     }
     pairs.sort((a, b) => compareElements(a[0], a[1], b[0], b[1]));
     const o = createZsetFromSorted(pairs.map((p) => p[1]), pairs.map((p) => p[0]));
-    zsetConvertToListpackIfNeeded(o, maxelelen, totelelen, zsetLimits(c));
+    zsetConvertToListpackIfNeeded(o, maxelelen, totelelen, c.server.zsetLimits);
     storeZset(c, storekey, o);
     c.notify(NOTIFY_ZSET, flags & GEOSEARCH ? 'geosearchstore' : 'georadiusstore', storekey, db.id);
     c.dirty(returned);

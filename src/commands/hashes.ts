@@ -48,7 +48,7 @@ const HRANDFIELD_REPLY_CAP = 256 * 1024 * 1024;
 /** Limits that never convert: a hashtable hash needs none (conversion is one-way). */
 const NO_LIMITS: HashLimits = { maxEntries: Infinity, maxValue: Infinity };
 
-/** The listpack thresholds, read from the config now (only needed for a listpack hash). */
+/** The listpack thresholds (only needed for a listpack hash; a hashtable never converts back). */
 function limits(c: Ctx, o: RObject): HashLimits {
   if (o.enc !== ENC_LISTPACK) return NO_LIMITS;
   return c.server.hashLimits;
@@ -434,7 +434,7 @@ function hscanCommand(c: Ctx, argv: string[]): void {
     // A small encoding is returned whole in one call, with cursor 0, as Redis does.
     hashForEach(o, visit);
   } else {
-    next = (o.ptr as HashDict).scan(Number(cursor), count, visit);
+    next = (o.ptr as HashDict).scan(cursor, count, visit);
   }
   r.array(2);
   r.bulk(String(next));

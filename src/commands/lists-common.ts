@@ -6,7 +6,8 @@
  */
 
 import type { Ctx } from './context.js';
-import { atoi, is } from './args.js';
+import { is } from './args.js';
+import { genericGetKeys } from './spec.js';
 import { dbAdd } from './lookup.js';
 import { LONG_MAX, rangeLong } from './zsets-common.js';
 import * as E from '../protocol/errors.js';
@@ -169,15 +170,9 @@ export function parseMpop(c: Ctx, argv: string[], numkeysIdx: number): MpopArgs 
   return { keys: argv.slice(numkeysIdx + 1, whereIdx), head, count: count === -1 ? 1 : count };
 }
 
-/** genericGetKeys for LMPOP/BLMPOP: numkeys at `idx` (atoi), keys right after it. */
+/** genericGetKeys for LMPOP/BLMPOP: numkeys at `idx`, keys right after it. */
 export function mpopKeys(idx: number): (argv: readonly string[]) => number[] {
-  return (argv) => {
-    const num = atoi(argv[idx] ?? '');
-    if (num < 1 || num > argv.length - idx - 1) return [];
-    const keys: number[] = [];
-    for (let i = 0; i < num; i++) keys.push(idx + 1 + i);
-    return keys;
-  };
+  return (argv) => genericGetKeys(0, idx, idx + 1, argv);
 }
 
 export const WHERE_ARG = {

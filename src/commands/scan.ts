@@ -48,11 +48,17 @@ export function parseCursor(s: string): bigint | null {
   return neg && v !== 0n ? ULONG_MAX + 1n - v : v;
 }
 
-/** The cursor argument, or null after replying Redis's error (parseScanCursorOrReply). */
-export function cursorArg(c: Ctx, s: string): bigint | null {
+/**
+ * The cursor argument, or null after replying Redis's error (parseScanCursorOrReply). As a
+ * number: one beyond 2^53 (rounded here) was never handed out and the dict clamps it to its size.
+ */
+export function cursorArg(c: Ctx, s: string): number | null {
   const cursor = parseCursor(s);
-  if (cursor === null) c.reply.error('ERR invalid cursor');
-  return cursor;
+  if (cursor === null) {
+    c.reply.error('ERR invalid cursor');
+    return null;
+  }
+  return Number(cursor);
 }
 
 function keysCommand(c: Ctx, argv: string[]): void {
@@ -115,7 +121,7 @@ function scanCommand(c: Ctx, argv: string[]): void {
 
   const db = c.db;
   const keys: string[] = [];
-  const cursor = db.dict.scan(Number(parsed), count, (key) => {
+  const cursor = db.dict.scan(parsed, count, (key) => {
     keys.push(key);
   });
 

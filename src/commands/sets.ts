@@ -10,8 +10,8 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec, KeyRef } from './spec.js';
-import { keyNum, keyRange } from './spec.js';
-import { atoi, is } from './args.js';
+import { genericGetKeys, keyNum, keyRange } from './spec.js';
+import { is } from './args.js';
 import { dbAdd, lookupRead } from './lookup.js';
 import { cursorArg, parseScanOptions } from './scan.js';
 import { maxIntsetEntries, SET_OP_DIFF, SET_OP_UNION, sinterGeneric, sunionDiffGeneric } from './sets-algebra.js';
@@ -369,11 +369,7 @@ function sintercardCommand(c: Ctx, argv: string[]): void {
  * atoi, no keys when out of range, and no key flags (Redis leaves them 0 here).
  */
 function sintercardKeys(argv: readonly string[]): KeyRef[] {
-  const num = atoi(argv[1] ?? '');
-  if (num < 1 || num > argv.length - 2) return [];
-  const keys: KeyRef[] = [];
-  for (let i = 0; i < num; i++) keys.push({ pos: 2 + i, flags: [] });
-  return keys;
+  return genericGetKeys(0, 1, 2, argv).map((pos) => ({ pos, flags: [] }));
 }
 
 /* ---- SSCAN ------------------------------------------------------------------------------- */
@@ -394,7 +390,7 @@ function sscanCommand(c: Ctx, argv: string[]): void {
   if (opts === null) return;
   const { count, pattern } = opts;
   const found: string[] = [];
-  const next = setScan(set, cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor), count, (m) => {
+  const next = setScan(set, cursor, count, (m) => {
     if (pattern === null || stringMatch(pattern, m)) found.push(m);
   });
   r.array(2);

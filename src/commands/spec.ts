@@ -4,6 +4,7 @@
  */
 
 import type { Ctx } from './context.js';
+import { atoi } from '../util/numbers.js';
 
 /** Command flags, spelled as COMMAND INFO reports them (lowercase). */
 export type CommandFlag =
@@ -104,4 +105,17 @@ export function keyRange(
 /** A key count at `index`, keys following it. */
 export function keyNum(flags: readonly KeySpecFlag[], index: number, keynumidx = 0, firstkey = 1, step = 1): KeySpec {
   return { flags, begin: { index }, find: { keynum: { keynumidx, firstkey, step } } };
+}
+
+/**
+ * db.c genericGetKeys, for commands whose key spec does not apply: `num` (read with atoi at
+ * keyCountOfs) keys from firstKeyOfs, none when out of range, plus the store key when given.
+ */
+export function genericGetKeys(storeKeyOfs: number, keyCountOfs: number, firstKeyOfs: number, argv: readonly string[]): number[] {
+  const num = atoi(argv[keyCountOfs] ?? '');
+  if (num < 1 || num > argv.length - firstKeyOfs) return [];
+  const keys: number[] = [];
+  for (let i = 0; i < num; i++) keys.push(firstKeyOfs + i);
+  if (storeKeyOfs !== 0) keys.push(storeKeyOfs);
+  return keys;
 }

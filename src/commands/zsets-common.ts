@@ -9,17 +9,12 @@ import { dbAdd } from './lookup.js';
 import * as E from '../protocol/errors.js';
 import type { RObject } from '../keyspace/object.js';
 import { OBJ_ZSET } from '../keyspace/object.js';
-import type { ZsetLimits } from '../keyspace/types/zset.js';
 import { LEX_MINUS, LEX_PLUS, LEX_VALUE, type LexRange, type ScoreRange } from '../ds/skiplist.js';
 import { formatDouble17g, parseInt64 } from '../util/numbers.js';
 import { literalToDouble, scanFloatLiteral } from '../util/long-double.js';
 
 export const LONG_MAX = 9223372036854775807n;
 
-/** zset-max-listpack-entries / -value, read now (CONFIG SET applies to the next decision). */
-export function zsetLimits(c: Ctx): ZsetLimits {
-  return c.server.zsetLimits;
-}
 
 /** checkType: replies WRONGTYPE and returns true when `o` exists and is not a zset. */
 export function notZset(c: Ctx, o: RObject | null): boolean {

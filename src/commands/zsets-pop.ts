@@ -16,14 +16,13 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import { keyNum, keyRange } from './spec.js';
+import { genericGetKeys, keyNum, keyRange } from './spec.js';
 import { is, timeoutArg } from './args.js';
 import * as E from '../protocol/errors.js';
 import type { RObject } from '../keyspace/object.js';
 import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace/notify.js';
 import { zsetLength, zsetPop } from '../keyspace/types/zset.js';
 import { LONG_MAX, notZset, positiveLong, rangeLong, replyScore } from './zsets-common.js';
-import { genericGetKeys } from './zsets-store.js';
 
 const ZSET_MIN = 0;
 const ZSET_MAX = 1;

@@ -44,8 +44,7 @@ import {
   parseScoreRange,
   replyScore,
   storeZset,
-  zsetLimits,
-} from './zsets-common.js';
+  } from './zsets-common.js';
 
 const RANGE_AUTO = 0;
 const RANGE_RANK = 1;
@@ -261,7 +260,7 @@ function zrangeGeneric(c: Ctx, argv: string[], argcStart: number, store: string 
     }
   }
 
-  const sink: RangeSink = store !== null ? new StoreSink(c, store, zsetLimits(c)) : new ClientSink(c, withscores);
+  const sink: RangeSink = store !== null ? new StoreSink(c, store, c.server.zsetLimits) : new ClientSink(c, withscores);
   const zobj = lookupRead(c, c.db, key);
   if (zobj === null) {
     if (store !== null) {

@@ -12,8 +12,8 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import { keyNum, keyRange } from './spec.js';
-import { atoi, doubleArg, is } from './args.js';
+import { genericGetKeys, keyNum, keyRange } from './spec.js';
+import { doubleArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
 import * as E from '../protocol/errors.js';
 import type { RObject } from '../keyspace/object.js';
@@ -28,7 +28,7 @@ import {
   zsetLength,
   zsetScore,
 } from '../keyspace/types/zset.js';
-import { LONG_MAX, longArg, rangeLong, replyScore, storeZset, zsetLimits } from './zsets-common.js';
+import { LONG_MAX, longArg, rangeLong, replyScore, storeZset } from './zsets-common.js';
 
 const OP_UNION = 0;
 const OP_INTER = 1;
@@ -227,7 +227,7 @@ function zunionInterDiffGeneric(c: Ctx, argv: string[], dstkey: string | null, n
         if (m.length > maxlen) maxlen = m.length;
         total += m.length;
       }
-      zsetConvertToListpackIfNeeded(dst, maxlen, total, zsetLimits(c));
+      zsetConvertToListpackIfNeeded(dst, maxlen, total, c.server.zsetLimits);
       storeZset(c, dstkey, dst);
       c.reply.integer(sortedMembers.length);
       c.notify(NOTIFY_ZSET, op === OP_UNION ? 'zunionstore' : op === OP_INTER ? 'zinterstore' : 'zdiffstore', dstkey, db.id);
@@ -278,18 +278,6 @@ function zdiffCommand(c: Ctx, argv: string[]): void {
 
 function zinterCardCommand(c: Ctx, argv: string[]): void {
   zunionInterDiffGeneric(c, argv, null, 1, OP_INTER, true);
-}
-
-/* ---- key extraction (db.c genericGetKeys) ------------------------------------------------------ */
-
-/** genericGetKeys: `num` keys from firstKey, plus the store key (after them) when given. */
-export function genericGetKeys(storeKeyOfs: number, keyCountOfs: number, firstKeyOfs: number, argv: readonly string[]): number[] {
-  const num = atoi(argv[keyCountOfs] ?? '');
-  if (num < 1 || num > argv.length - firstKeyOfs) return [];
-  const keys: number[] = [];
-  for (let i = 0; i < num; i++) keys.push(firstKeyOfs + i);
-  if (storeKeyOfs !== 0) keys.push(storeKeyOfs);
-  return keys;
 }
 
 const zunionInterDiffGetKeys = (argv: readonly string[]): number[] => genericGetKeys(0, 1, 2, argv);

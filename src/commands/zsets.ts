@@ -41,7 +41,7 @@ import {
 } from '../keyspace/types/zset.js';
 import { stringMatch } from '../util/glob.js';
 import { formatDouble17g, parseInt64 } from '../util/numbers.js';
-import { addZsetKey, LONG_MAX, notZset, rangeLong, replyScore, zsetLimits } from './zsets-common.js';
+import { addZsetKey, LONG_MAX, notZset, rangeLong, replyScore } from './zsets-common.js';
 import { rangeCommands } from './zsets-range.js';
 import { storeCommands } from './zsets-store.js';
 import { popCommands } from './zsets-pop.js';
@@ -103,7 +103,7 @@ function zaddGeneric(c: Ctx, argv: string[], flags: number): void {
   let processed = 0;
   let score = 0;
   let failed = false;
-  const limits = zobj === null && xx ? null : zsetLimits(c);
+  const limits = zobj === null && xx ? null : c.server.zsetLimits;
   if (zobj === null && limits !== null) {
     zobj = createZsetForAdd(argv[scoreidx + 1] as string, limits);
     addZsetKey(c, key, zobj);
@@ -250,8 +250,7 @@ function zscanCommand(c: Ctx, argv: string[]): void {
   if (opts === null) return;
   const { count, pattern } = opts;
   const items: string[] = [];
-  // A cursor beyond the safe integers cannot be one we handed out: the dict clamps it.
-  const from = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);
+  const from = cursor;
   const next = zsetScan(zobj, from, count, items, formatDouble17g);
   let n = items.length;
   if (pattern !== null) {

@@ -191,17 +191,10 @@ export class Config implements ConfigView {
     }
   }
 
-  /**
-   * Bumped by every value change: a reader that keeps values of its own (the encoding limits
-   * commands read on every call) refreshes them when it sees a new version.
-   */
-  version = 0;
-
   /** Every value change goes through here, so getNum's cache can never be stale. */
   private store(d: DirectiveDef, value: unknown): void {
     this.values.set(d, value);
     this.numCache.clear();
-    this.version++;
   }
 
   getNum(name: string): number {

@@ -104,7 +104,7 @@
  */
 
 import { ChunkedArray } from './chunked-array.js';
-import { hashString, keyHash } from '../util/key-hash.js';
+import { keyHash } from '../util/key-hash.js';
 
 export interface DictOptions {
   /**
@@ -138,11 +138,6 @@ const MAX_BUCKETS = 1 << 30;
 const MAX_PRESIZE = 1 << 26;
 /** Shrink when size * SHRINK_RATIO < buckets. */
 const SHRINK_RATIO = 8;
-
-/** The dict's 32-bit key hash, unsigned (seeded per process; for tests and diagnostics). */
-export function hashKey(key: string): number {
-  return hashString(key) >>> 0;
-}
 
 function pow2AtLeast(n: number): number {
   let p = 1;
@@ -192,7 +187,7 @@ export class Dict<V> {
     this.rehashAtOnce = Math.max(0, options.rehashAtOnce ?? DEFAULT_REHASH_AT_ONCE);
     this.rehashPerWrite = Math.max(1, options.rehashPerWrite ?? DEFAULT_REHASH_PER_WRITE);
     this.rng = options.random ?? Math.random;
-    // A presized dict allocates its table (and slot metadata) up front.
+    // A presized dict allocates its bucket table up front (slot metadata grows with the inserts).
     if (options.expectedSize !== undefined && options.expectedSize > 0) this.allocate();
   }
 
@@ -203,18 +198,15 @@ export class Dict<V> {
   // ---- lookups -------------------------------------------------------------
 
   get(key: string): V | undefined {
-    const s = this.find(key, keyHash(key));
-    if (this.old !== null) this.rehash(1);
+    const s = this.slotOf(key);
     return s < 0 ? undefined : this.valArr.get(s);
   }
 
   has(key: string): boolean {
-    const s = this.find(key, keyHash(key));
-    if (this.old !== null) this.rehash(1);
-    return s >= 0;
+    return this.slotOf(key) >= 0;
   }
 
-  /** Slot of key, or -1. Valid until the next delete/take/clear. */
+  /** Slot of key, or -1 (a lookup moves one bucket of a rehash). Valid until the next delete/take/clear. */
   slotOf(key: string): number {
     const s = this.find(key, keyHash(key));
     if (this.old !== null) this.rehash(1);

@@ -14,6 +14,7 @@ import type { AofExecutor, LoadResult } from '../persistence/aof/loader.js';
 import { applyRdb, decodeRdb } from '../persistence/rdb/decoder.js';
 import { PROPAGATE_AOF } from './propagation.js';
 import { loadRdbFunctions } from './rdb-load.js';
+import { rdbOptionsFor } from './rdb-save.js';
 import { Client } from './client.js';
 import type { Engine } from './engine.js';
 
@@ -90,18 +91,7 @@ export class AofAttachment implements AofHooks {
       log: (level, msg) => engine.log(level, msg),
       functionCodes: () => engine.scripting?.functionCodes() ?? [],
       otherChildActive: () => engine.rdb?.inProgress ?? false,
-      rdbOptions: () => {
-        const policy = config.getStr('maxmemory-policy');
-        return {
-          compression: config.getBool('rdbcompression'),
-          checksum: config.getBool('rdbchecksum'),
-          evictionInfo: policy.includes('lru') ? 'lru' : policy.includes('lfu') ? 'lfu' : 'none',
-          lruClock: engine.ks.lruClock,
-          nowMs: Date.now(),
-          lfuDecayTime: config.getNum('lfu-decay-time'),
-          functions: engine.scripting?.rdbFunctionRecords(config.getBool('rdbcompression')),
-        };
-      },
+      rdbOptions: () => rdbOptionsFor(engine),
     });
     this.detachSink = engine.propagation.addSink(PROPAGATE_AOF, (dbid, argv) => this.manager.feed(dbid, argv),
       () => this.manager.accepting);

@@ -55,6 +55,7 @@ export class Ports implements ServerPorts, ClientsPort {
     this.transactions = makeTransactionsPort(e);
     this.introspection = makeIntrospectionPort(e);
     this.acl = detachedAcl(() => e.config.getStr('requirepass'));
+    this.watchLimits();
   }
 
   get role(): 'master' | 'slave' {
@@ -73,28 +74,24 @@ export class Ports implements ServerPorts, ClientsPort {
     return this.e.config.getNum(name);
   }
 
-  private readonly hashLim: HashLimits = { maxEntries: 0, maxValue: 0 };
-  private readonly zsetLim: ZsetLimits = { maxEntries: 0, maxValue: 0 };
-  /** The config version the two objects above were read at (-1: never). */
-  private limitsVersion = -1;
+  /** The listpack limits commands read on every call, kept current by a CONFIG SET hook. */
+  readonly hashLimits: HashLimits = { maxEntries: 0, maxValue: 0 };
+  readonly zsetLimits: ZsetLimits = { maxEntries: 0, maxValue: 0 };
 
-  get hashLimits(): HashLimits {
-    if (this.limitsVersion !== this.e.config.version) this.readLimits();
-    return this.hashLim;
-  }
-
-  get zsetLimits(): ZsetLimits {
-    if (this.limitsVersion !== this.e.config.version) this.readLimits();
-    return this.zsetLim;
-  }
-
-  private readLimits(): void {
+  private watchLimits(): void {
     const cfg = this.e.config;
-    this.hashLim.maxEntries = cfg.getNum('hash-max-listpack-entries');
-    this.hashLim.maxValue = cfg.getNum('hash-max-listpack-value');
-    this.zsetLim.maxEntries = cfg.getNum('zset-max-listpack-entries');
-    this.zsetLim.maxValue = cfg.getNum('zset-max-listpack-value');
-    this.limitsVersion = cfg.version;
+    const read = (): null => {
+      this.hashLimits.maxEntries = cfg.getNum('hash-max-listpack-entries');
+      this.hashLimits.maxValue = cfg.getNum('hash-max-listpack-value');
+      this.zsetLimits.maxEntries = cfg.getNum('zset-max-listpack-entries');
+      this.zsetLimits.maxValue = cfg.getNum('zset-max-listpack-value');
+      return null;
+    };
+    for (const name of ['hash-max-listpack-entries', 'hash-max-listpack-value', 'zset-max-listpack-entries',
+      'zset-max-listpack-value']) {
+      cfg.onChange(name, read);
+    }
+    read();
   }
 
   configString(name: string): string {

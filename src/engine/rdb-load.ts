@@ -124,7 +124,7 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
     onResize: (dbid, size, expires) => {
       const db = ks.dbs[dbid];
       if (db === undefined || db.dict.size !== 0 || db.expires.size !== 0) return;
-      // RESIZEDB: dicts as wide as they will get, so the load never moves keys between layouts.
+      // RESIZEDB: dicts presized for their final size, so the load never rehashes.
       db.dict = new Dict<RObject>({ expectedSize: size });
       db.expires = new Dict<number>({ expectedSize: expires });
     },

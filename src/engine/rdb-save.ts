@@ -14,9 +14,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from './engine.js';
-import { encodeKeyspace, type RdbOptions } from '../persistence/rdb/encoder.js';
+import { RdbEncoder, writeKeyspace, type RdbOptions } from '../persistence/rdb/encoder.js';
 import { Snapshot } from '../persistence/rdb/snapshot.js';
-import { AsyncFileWriter, fsyncDir } from '../persistence/rdb/file-writer.js';
+import { AsyncFileWriter } from '../persistence/rdb/file-writer.js';
+import { fsyncDir, writeAll } from '../util/sync-file.js';
 import { RdbDecoder } from '../persistence/rdb/decoder.js';
 import { limitsFromConfig } from '../persistence/rdb/decode-object.js';
 import { loadRdbFunctions } from './rdb-load.js';
@@ -51,6 +52,24 @@ interface Running {
   error: Error | null;
 }
 
+/**
+ * The RDB options the config asks for (SAVE, BGSAVE, the AOF base's preamble, a replica's full
+ * sync): compression, checksum, the eviction policy's LRU/LFU fields, function libraries.
+ */
+export function rdbOptionsFor(e: Engine): RdbOptions {
+  const cfg = e.config;
+  const policy = cfg.getStr('maxmemory-policy');
+  return {
+    compression: cfg.getBool('rdbcompression'),
+    checksum: cfg.getBool('rdbchecksum'),
+    evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none',
+    lruClock: e.ks.lruClock,
+    nowMs: Date.now(),
+    lfuDecayTime: cfg.getNum('lfu-decay-time'),
+    functions: e.scripting?.rdbFunctionRecords(cfg.getBool('rdbcompression')),
+  };
+}
+
 export class RdbSaver {
   lastSave = Math.floor(Date.now() / 1000);
   lastBgsaveOk = true;
@@ -79,19 +98,6 @@ export class RdbSaver {
     return path.join(this.e.config.getStr('dir') || '.', this.e.config.getStr('dbfilename'));
   }
 
-  rdbOptions(): RdbOptions {
-    const cfg = this.e.config;
-    const policy = cfg.getStr('maxmemory-policy');
-    return {
-      compression: cfg.getBool('rdbcompression'),
-      checksum: cfg.getBool('rdbchecksum'),
-      evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none',
-      lruClock: this.e.ks.lruClock,
-      nowMs: Date.now(),
-      lfuDecayTime: cfg.getNum('lfu-decay-time'),
-      functions: this.e.scripting?.rdbFunctionRecords(cfg.getBool('rdbcompression')),
-    };
-  }
 
   /** rdbSave: the whole dataset, synchronously, atomically replacing the file. */
   saveSync(): boolean {
@@ -100,7 +106,7 @@ export class RdbSaver {
     let fd = -1;
     try {
       fd = fs.openSync(tmp, 'w');
-      for (const chunk of encodeKeyspace(this.e.ks, this.rdbOptions())) fs.writeSync(fd, chunk);
+      writeKeyspace(this.e.ks, new RdbEncoder(rdbOptionsFor(this.e)), (chunk) => writeAll(fd, chunk));
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       fd = -1;
@@ -141,7 +147,7 @@ export class RdbSaver {
       return 'ERR';
     }
     const writer = new AsyncFileWriter(fd);
-    const snap = new Snapshot(this.e.ks, this.rdbOptions(), (chunk) => writer.write(chunk));
+    const snap = new Snapshot(this.e.ks, rdbOptionsFor(this.e), (chunk) => writer.write(chunk));
     const run: Running = { snap, writer, tmp, start: Date.now(), dirtyAtStart: this.e.dirty, error: null };
     this.running = run;
     this.saves++;

@@ -108,8 +108,10 @@ export class Registry {
 
   /**
    * The last name base() resolved and its command. A pipeline usually repeats one command, and
-   * the parser hands out the same string object for a repeated name, so the identity check
-   * here replaces a Map lookup (hash, bucket walk, string compare) on most requests.
+   * the parser hands out the same string object for a repeated name, so `===` is mostly a
+   * pointer comparison (a different object with the same text compares its chars, still
+   * correct) and replaces a Map lookup on most requests. Other callers of base() (ACL,
+   * scripting) overwrite it; that only costs the next request one lookup.
    */
   private lastName = '';
   private lastCmd: Command | undefined = undefined;

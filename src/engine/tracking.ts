@@ -267,7 +267,12 @@ export class Tracking {
    * script's read-only command, the keys of the caller's EVAL/FCALL, as Redis's call() does).
    */
   rememberCommandKeys(c: Client, spec: CommandSpec, argv: readonly string[]): void {
-    if (c.tracking === null || this.table === null) return;
+    const st = c.tracking;
+    if (st === null || st.flags & TRACKING_BCAST || this.table === null) return;
+    const optin = st.flags & TRACKING_OPTIN;
+    const optout = st.flags & TRACKING_OPTOUT;
+    const caching = st.flags & TRACKING_CACHING;
+    if ((optin && !caching) || (optout && caching)) return;
     const keys: string[] = [];
     for (const r of commandKeys(spec, argv)) {
       const k = argv[r.pos];
@@ -276,15 +281,9 @@ export class Tracking {
     if (keys.length !== 0) this.rememberKeys(c, keys);
   }
 
-  /** trackingRememberKeys: the client read `keys` (default mode only; caller checks). */
-  rememberKeys(c: Client, keys: readonly string[]): void {
-    const st = c.tracking;
-    if (st === null || st.flags & TRACKING_BCAST || this.table === null) return;
-    const optin = st.flags & TRACKING_OPTIN;
-    const optout = st.flags & TRACKING_OPTOUT;
-    const caching = st.flags & TRACKING_CACHING;
-    if ((optin && !caching) || (optout && caching)) return;
-    const table = this.table;
+  /** trackingRememberKeys: the client read `keys` (default mode; rememberCommandKeys checked it). */
+  private rememberKeys(c: Client, keys: readonly string[]): void {
+    const table = this.table as Dict<Set<number>>;
     for (const key of keys) {
       let ids = table.get(key);
       if (ids === undefined) {

@@ -8,7 +8,8 @@
  * - an RObject is a 5-field object (type, enc, ptr, lru, mem): 64 bytes;
  * - a Dict entry (ds/dict.ts) costs two dense-array cells (key and value), 8 bytes of slot
  *   metadata (hash and chain link) and 4-8 bytes of bucket table: about 32 bytes (measured:
- *   30 for 1M and 4M entries, heap plus the index's typed arrays); a small Dict about 800;
+ *   30 for 1M and 4M entries, heap plus the index's typed arrays); a Dict's own base 800
+ *   (between its ~430 B empty and ~1.3 KB once its first bucket table exists);
  * - typed-array backed structures (intset, skiplist columns, Sds) report their own capacity.
  * Like Redis's objectComputeSize, big collections are not walked whole: the first `samples`
  * elements (5 by default, 0 = all) are measured and the average is multiplied by the size, so

@@ -69,7 +69,10 @@ export class Connection {
   start(sink: ConnectionSink, sharedReads = true): void {
     this.sink = sink;
     const socket = this.socket;
-    this.sharedReads = sharedReads && readIntoShared(socket, (n, buf) => this.feed(buf, n));
+    this.sharedReads = sharedReads && readIntoShared(socket, (n, buf) => {
+      this.feed(buf, n);
+      return true; // keep reading (onread pauses the socket on false)
+    });
     if (!this.sharedReads) {
       socket.on('data', (chunk: Buffer) => this.feed(chunk));
     }
@@ -83,11 +86,10 @@ export class Connection {
    * bytes read before this connection existed, e.g. the replica's handover) are counted and
    * parsed.
    */
-  feed(buf: Buffer, n = buf.length): boolean {
+  feed(buf: Buffer, n = buf.length): void {
     this.bytesIn += n;
     this.counters.netInputBytes += n;
     this.parser.feed(n === buf.length ? buf : buf.subarray(0, n));
-    return true;
   }
 
   get isClosed(): boolean {

@@ -13,6 +13,8 @@ export const INVALID_DB = 'ERR DB index is out of range';
 export const NOAUTH = 'NOAUTH Authentication required.';
 export const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 export const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+export const NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
+export const READONLY_REPLICA = "READONLY You can't write against a read only replica.";
 export const INVALID_EXPIRE = (cmd: string): string => `ERR invalid expire time in '${cmd}' command`;
 export const SELECT_NOT_ALLOWED_IN_CLUSTER = 'ERR SELECT is not allowed in cluster mode';
 

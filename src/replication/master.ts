@@ -42,8 +42,10 @@ import type { Client } from '../engine/client.js';
 import type { Engine } from '../engine/engine.js';
 import type { BlockState } from '../engine/blocking.js';
 import { PROPAGATE_REPL } from '../engine/propagation.js';
+import { rdbOptionsFor } from '../engine/rdb-save.js';
 import type { ReplicationHooks, ReplicaClientState } from '../engine/replication-hooks.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
+import * as E from '../protocol/errors.js';
 import { encodeKeyspace, RdbEncoder, type RdbOptions } from '../persistence/rdb/encoder.js';
 import { parseInt64 } from '../util/numbers.js';
 import { ReplBacklog } from './backlog.js';
@@ -393,21 +395,13 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
     return true;
   }
 
-  /** The snapshot options the config asks for. */
+  /** The snapshot options the config asks for, with this master's replication fields. */
   private rdbOptions(streamDb: number): RdbOptions {
-    const cfg = this.e.config;
-    const policy = cfg.getStr('maxmemory-policy');
     const mu = process.memoryUsage();
     return {
-      compression: cfg.getBool('rdbcompression'),
-      checksum: cfg.getBool('rdbchecksum'),
+      ...rdbOptionsFor(this.e),
       usedMem: mu.heapUsed + mu.external,
       repl: { streamDb, replId: this.replId, offset: this.offset },
-      evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none',
-      lruClock: this.e.ks.lruClock,
-      nowMs: Date.now(),
-      lfuDecayTime: cfg.getNum('lfu-decay-time'),
-      functions: this.e.scripting?.rdbFunctionRecords(cfg.getBool('rdbcompression')),
     };
   }
 
@@ -629,10 +623,8 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
   }
 
   replicaGate(c: Client, flags: number, stage: 0 | 1): string | null {
-    if (stage === 0 && !this.e.ks.isReplica) {
-      return this.enoughGoodReplicas() ? null : 'NOREPLICAS Not enough good replicas to write.';
-    }
-    return this.e.ks.isReplica ? this.replica.gate(c, flags, stage) : null;
+    if (this.e.ks.isReplica) return this.replica.gate(c, flags, stage);
+    return stage === 0 && !this.enoughGoodReplicas() ? E.NOREPLICAS : null;
   }
 
   /** checkGoodReplicasStatus: min-replicas-to-write is met or off (a replica counts none). */
@@ -642,7 +634,7 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
   }
 
   /** Online replicas whose last ACK is at most min-replicas-max-lag seconds old. */
-  goodReplicas(): number {
+  private goodReplicas(): number {
     const maxLag = this.minReplicasMaxLag;
     const now = nowSec();
     let good = 0;

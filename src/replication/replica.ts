@@ -37,6 +37,7 @@
  * replication info of an RDB loaded at startup.
  */
 
+import * as E from '../protocol/errors.js';
 import type { Socket } from 'node:net';
 import type { ClientView } from '../commands/context.js';
 import { quoteArg } from '../config/text.js';
@@ -54,7 +55,6 @@ import { SyncAttempt, type SyncHost } from './replica-sync.js';
 
 type ReplState = 'none' | 'connect' | 'connecting' | 'handshake' | 'transfer' | 'connected';
 
-const READONLY_ERR = "READONLY You can't write against a read only replica.";
 const MASTERDOWN_ERR = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
 /** The engine client fed by the master's stream. */
@@ -100,7 +100,7 @@ export class ReplicationReplica {
   /** The payload's size (0: EOF-marked) and length, for INFO while it loads. */
   private loadedSize = 0;
   private loadedRead = 0;
-  /** Unix seconds of the last byte received on the stream (stamped by `counters`). */
+  /** Unix seconds of the last byte received on the stream (stamped by a 'data' listener). */
   private lastIo = 0;
   /** Unix seconds when the link went down (0: never up since REPLICAOF). */
   private downSince = 0;
@@ -115,25 +115,15 @@ export class ReplicationReplica {
   private deferred: Buffer | null = null;
   /**
    * The master connection's byte counters: input is INFO total_net_repl_input_bytes (not client
-   * input), and every read stamps lastIo (master_last_io_seconds_ago, repl-timeout).
+   * input); output is the server's.
    */
   readonly counters: { netInputBytes: number; netOutputBytes: number };
   private cronTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly e: Engine, private readonly m: ReplicationMaster) {
     const stats = e.stats;
-    let inputBytes = 0;
-    const stampIo = (): void => {
-      this.lastIo = nowSec();
-    };
     this.counters = {
-      get netInputBytes(): number {
-        return inputBytes;
-      },
-      set netInputBytes(v: number) {
-        inputBytes = v;
-        stampIo();
-      },
+      netInputBytes: 0,
       get netOutputBytes(): number {
         return stats.netOutputBytes;
       },
@@ -428,6 +418,9 @@ export class ReplicationReplica {
     this.lastIo = nowSec();
     // 'data' events, not the shared read buffer: the socket was paused in stream mode (handover,
     // loading), and what it buffered meanwhile comes out as 'data' on resume.
+    sock.on('data', () => {
+      this.lastIo = nowSec();
+    });
     conn.start(mc, false);
     // Acknowledge at once: a diskless master starts the stream on the first ACK.
     this.sendAck();
@@ -532,7 +525,7 @@ export class ReplicationReplica {
   gate(c: Client, flags: number, stage: 0 | 1): string | null {
     if (c.isMaster) return null;
     const cfg = this.e.config;
-    if (stage === 0) return flags & F_WRITE && cfg.getBool('replica-read-only') ? READONLY_ERR : null;
+    if (stage === 0) return flags & F_WRITE && cfg.getBool('replica-read-only') ? E.READONLY_REPLICA : null;
     if (this.mode !== 'connected' && !cfg.getBool('replica-serve-stale-data') && !(flags & F_STALE)) return MASTERDOWN_ERR;
     return null;
   }

@@ -36,6 +36,7 @@ import {
 import type { ScriptingHooks, ScriptingMemoryInfo } from '../engine/scripting-hooks.js';
 import type { Connection } from '../net/connection.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
+import * as E from '../protocol/errors.js';
 import { stringMatch } from '../util/glob.js';
 import { string2l, string2ll } from '../util/numbers.js';
 import { errorInfo, pushErrorTable, writeError, writeLuaReply } from './convert.js';
@@ -321,7 +322,7 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     if (!(flags & SCRIPT_FLAG_NO_WRITES)) {
       if (this.isReadonlyReplica() && !obey) return '-READONLY Can not run script with write flag on readonly replica';
       if (ro) return 'Can not execute a script with write flag using *_ro command.';
-      if (!this.goodReplicasOk()) return '-NOREPLICAS Not enough good replicas to write.';
+      if (!this.goodReplicasOk()) return `-${E.NOREPLICAS}`;
     }
     const mm = this.e.maxmemory;
     if (mm.preCommandOom && mm.limit !== 0 && !(flags & (SCRIPT_FLAG_ALLOW_OOM | SCRIPT_FLAG_NO_WRITES))) {
@@ -525,8 +526,8 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     }
     if (flags & F_WRITE && !run.writeDirty) {
       const obey = run.obey;
-      if (this.isReadonlyReplica() && !obey) return this.rejected(cmd, "-READONLY You can't write against a read only replica.");
-      if (!this.goodReplicasOk()) return this.rejected(cmd, '-NOREPLICAS Not enough good replicas to write.');
+      if (this.isReadonlyReplica() && !obey) return this.rejected(cmd, `-${E.READONLY_REPLICA}`);
+      if (!this.goodReplicasOk()) return this.rejected(cmd, `-${E.NOREPLICAS}`);
     }
     const mm = e.maxmemory;
     if (!run.allowOom && mm.limit !== 0 && !run.writeDirty && mm.preCommandOom && flags & F_DENYOOM) {

@@ -36,6 +36,12 @@ const LONG_STR_SIZE = 21;
 // ---------------------------------------------------------------------------
 // Integers
 
+/** C atoi: optional white space and sign, then digits up to the first non-digit (0 if none). */
+export function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  return m === null ? 0 : Number(m[1]);
+}
+
 /**
  * Redis's string2l/string2ll grammar, returning a JS number when the value
  * is a safe integer (|v| <= 2^53-1). Null when the string is not a valid

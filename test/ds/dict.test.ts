@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHUNK_SIZE, ChunkedArray } from '../../src/ds/chunked-array.js';
-import { Dict, type DictOptions, hashKey } from '../../src/ds/dict.js';
+import { Dict, type DictOptions } from '../../src/ds/dict.js';
+import { hashString } from '../../src/util/key-hash.js';
 import { rng as prng } from '../helpers/random.js';
 
 /** Every slot points back at itself and the dict matches the reference exactly. */
@@ -18,9 +19,9 @@ function checkConsistent<V>(d: Dict<V>, ref: Map<string, V>): void {
   expect(bad.slice(0, 5)).toEqual([]);
 }
 
-/** Configurations: default, tiny tables (many incremental grows and shrinks), presized. */
 /** Tiny tables, every rehash incremental, one bucket moved per write. */
 const TINY_SLOW: DictOptions = { minBuckets: 1, rehashAtOnce: 0, rehashPerWrite: 1 };
+/** Configurations: default, tiny tables (many incremental grows and shrinks), presized. */
 const CONFIGS: [string, DictOptions][] = [
   ['default', {}],
   ['tiny tables, slow incremental rehash', TINY_SLOW],
@@ -69,27 +70,6 @@ describe('ChunkedArray', () => {
     }
     expect(a.length).toBe(CHUNK_SIZE);
     for (let i = 0; i < CHUNK_SIZE; i += 4099) expect(a.get(i).n).toBe(i);
-  });
-});
-
-describe('hashKey', () => {
-  it('is deterministic and spreads similar keys over the low bits', () => {
-    expect(hashKey('key:000000012345')).toBe(hashKey('key:000000012345'));
-    const buckets = new Array<number>(256).fill(0);
-    const n = 256 * 200;
-    for (let i = 0; i < n; i++) buckets[hashKey('key:' + String(i).padStart(12, '0')) & 255]!++;
-    // expected 200 per bucket, sd ~14: stay well within 5 sd
-    expect(Math.min(...buckets)).toBeGreaterThan(130);
-    expect(Math.max(...buckets)).toBeLessThan(270);
-  });
-
-  it('hashes long keys by their ends and length', () => {
-    const mid = 'x'.repeat(300);
-    expect(hashKey('a' + mid + 'b')).not.toBe(hashKey('a' + mid + 'c'));
-    expect(hashKey('a' + mid + 'b')).not.toBe(hashKey('a' + mid + 'xb'));
-    expect(hashKey('q' + mid.slice(0, 100) + '1' + mid.slice(100))).toBe(
-      hashKey('q' + mid.slice(0, 100) + '2' + mid.slice(100)),
-    );
   });
 });
 
@@ -229,10 +209,10 @@ describe('Dict against a reference Map', () => {
     // pick ends whose bucket (of 1024) is in the upper half, so the chain stays in the old table
     // for a few hundred writes whatever this process's hash seed is
     let end = 0;
-    while ((hashKey('<' + mid + '0000' + mid + String.fromCharCode(end)) & 1023) < 512) end++;
+    while ((hashString('<' + mid + '0000' + mid + String.fromCharCode(end)) & 1023) < 512) end++;
     const tail = mid + String.fromCharCode(end);
     const collide = (i: number): string => '<' + mid.slice(0, 70) + String(i).padStart(4, '0') + mid.slice(70) + tail;
-    expect(hashKey(collide(1))).toBe(hashKey(collide(2)));
+    expect(hashString(collide(1))).toBe(hashString(collide(2)));
     const keyOf = (i: number): string => (i % 3 === 0 ? collide(i) : 'k' + i);
     for (let i = 0; i <= 1024; i++) {
       d.set(keyOf(i), i);
@@ -240,7 +220,7 @@ describe('Dict against a reference Map', () => {
     }
     expect(d.rehashing).toBe(true); // 1025 entries > 1024 buckets: growing, 1 bucket per write
     expect(d.layoutStats().longestChain).toBeGreaterThanOrEqual(341);
-    const collideBucket = hashKey(collide(0)) & 1023;
+    const collideBucket = hashString(collide(0)) & 1023;
     // No lookups in this loop (a lookup moves a bucket too): only writes drive the rehash.
     let rehashingDeletes = 0;
     let movedInOldChain = 0;
@@ -256,7 +236,7 @@ describe('Dict against a reference Map', () => {
           // the entry swap-last will move is a colliding key whose chain is still in the old table
           const st = d.layoutStats();
           const last = d.keyAt(d.size - 1);
-          if (ref.has(k) && last !== k && hashKey(last) === hashKey(collide(0)) && collideBucket >= st.oldBuckets - st.pendingBuckets) {
+          if (ref.has(k) && last !== k && hashString(last) === hashString(collide(0)) && collideBucket >= st.oldBuckets - st.pendingBuckets) {
             movedInOldChain++;
           }
         }

@@ -17,18 +17,12 @@ const gc = vm.runInNewContext('gc') as () => void;
 /** A flat one-byte string, as the server's values are (latin1Slice of the input buffer). */
 const flat = (s: string): string => Buffer.from(s, 'latin1').latin1Slice();
 
-function heap(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-/** V8's heap plus the off-heap backing stores of typed arrays (skip-list columns). */
-function heapAndExternal(): number {
+/** V8's heap, plus (`external`) the off-heap backing stores of typed arrays (dict index, skip-list columns). */
+function heap(external = false): number {
   gc();
   gc();
   const m = process.memoryUsage();
-  return m.heapUsed + m.external;
+  return m.heapUsed + (external ? m.external : 0);
 }
 
 describe('estimates', () => {
@@ -76,11 +70,11 @@ describe('against the real V8 heap', () => {
   });
 
   it('a hashtable hash: the estimate is within 35% of the measured bytes', () => {
-    const before = heap();
+    const before = heap(true);
     const d = new Dict<string>();
     for (let i = 0; i < 50_000; i++) d.set(flat(`field:${i}:${'f'.repeat(10)}`), flat(`value:${i}:${'v'.repeat(20)}`));
     const o = createHashFromDict(d);
-    const used = heap() - before;
+    const used = heap(true) - before;
     const estimate = objectSize(o, 0);
     expect(estimate / used).toBeGreaterThan(0.65);
     expect(estimate / used).toBeLessThan(1.35);
@@ -92,14 +86,14 @@ describe('against the real V8 heap', () => {
     const limits = { maxEntries: 128, maxValue: 64 };
     const n = 200;
     const keep: RObject[] = new Array(n);
-    const before = heapAndExternal();
+    const before = heap(true);
     let estimate = 0;
     for (let i = 0; i < n; i++) {
       const o = createZsetForAdd(flat(`member:0:${i}`), limits);
       for (let m = 0; m < 500; m++) zsetAdd(o, ((i * 7919 + m * 104729) % 1_000_003) / 1.7, flat(`member:${m}:${i}`), 0, limits);
       keep[i] = o;
     }
-    const used = heapAndExternal() - before;
+    const used = heap(true) - before;
     for (const o of keep) estimate += objectSize(o);
     expect(keep[0]?.enc).toBe(ENC_SKIPLIST);
     expect(estimate / used).toBeGreaterThan(0.85);

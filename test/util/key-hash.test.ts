@@ -20,9 +20,20 @@ describe('key hash', () => {
     }
   });
 
+  it('is deterministic and spreads similar keys over the low bits (the bucket index)', () => {
+    expect(hashString('key:000000012345')).toBe(hashString('key:000000012345'));
+    const buckets = new Array<number>(256).fill(0);
+    const n = 256 * 200;
+    for (let i = 0; i < n; i++) buckets[hashString('key:' + String(i).padStart(12, '0')) & 255]!++;
+    // expected 200 per bucket, sd ~14: stay well within 5 sd
+    expect(Math.min(...buckets)).toBeGreaterThan(130);
+    expect(Math.max(...buckets)).toBeLessThan(270);
+  });
+
   it('long keys hash their length and both ends only', () => {
     const mid = 'm'.repeat(300);
     expect(hashString('a' + mid + 'b')).not.toBe(hashString('a' + mid + 'c'));
+    expect(hashString('a' + mid + 'b')).not.toBe(hashString('a' + mid + 'xb'));
     expect(hashString('q' + mid.slice(0, 100) + '1' + mid.slice(100))).toBe(hashString('q' + mid.slice(0, 100) + '2' + mid.slice(100)));
   });
 

@@ -40,12 +40,13 @@ import type { Keyspace } from '../../keyspace/db.js';
 import type { RdbOptions } from '../rdb/encoder.js';
 import { respCommand } from './command-reader.js';
 import { Snapshot } from '../rdb/snapshot.js';
-import { AsyncFileWriter, fsyncDir } from '../rdb/file-writer.js';
+import { AsyncFileWriter } from '../rdb/file-writer.js';
+import { fsyncDir, writeAll } from '../../util/sync-file.js';
 import { type AofExecutor, type LoadLog, type LoadResult, loadAof, readManifest } from './loader.js';
 import {
   AofManifest, baseName, formatManifest, manifestName, tempManifestName,
 } from './manifest.js';
-import { CommandEncoder, writeAll, writeBase } from './rewrite.js';
+import { baseEncoder, writeBase } from './rewrite.js';
 
 export interface AofConfig {
   getStr(name: string): string;
@@ -157,10 +158,6 @@ export class AofManager {
   private push(s: string): void {
     this.buf.push(s);
     this.bufLen += s.length;
-  }
-
-  get bufferedBytes(): number {
-    return this.bufLen;
   }
 
   /** flushAppendOnlyFile: write the buffer; fsync per appendfsync. `force` fsyncs always. */
@@ -357,9 +354,12 @@ export class AofManager {
       const preamble = cfg.getBool('aof-use-rdb-preamble');
       const fd = fs.openSync(tmp, 'w');
       const writer = new AsyncFileWriter(fd);
-      const enc = preamble
-        ? { ...this.host.rdbOptions(), aofBase: true }
-        : new CommandEncoder(cfg.getBool('aof-timestamp-enabled'), this.host.functionCodes?.());
+      const enc = baseEncoder({
+        rdbPreamble: preamble,
+        timestamp: cfg.getBool('aof-timestamp-enabled'),
+        rdb: this.host.rdbOptions(),
+        functionCodes: this.host.functionCodes?.(),
+      });
       const snap = new Snapshot(this.host.ks, enc, (chunk) => writer.write(chunk));
       const baseSeq = this.manifest.currBaseSeq + 1;
       this.run = { snap, writer, tmp, start: Date.now(), baseName: baseName(this.cfgName, baseSeq, preamble), baseSeq, mode: this.state, incrSeq };
@@ -409,7 +409,7 @@ export class AofManager {
     try {
       // The incrs before the one opened at the start are covered by the base; with AOF off
       // or turning on (none of them being appended to) all of them are.
-      m.installBase({ name: run.baseName, seq: run.baseSeq, type: 'b' }, (seq) => run.mode === 'on' && seq >= run.incrSeq);
+      m.installBase({ name: run.baseName, seq: run.baseSeq, type: 'b' }, run.mode === 'on' ? run.incrSeq : Infinity);
       if (run.mode === 'wait') {
         // Turning on: the temp incr, which holds every write since the start, takes its name.
         const inc = m.nextIncr(this.cfgName);

@@ -51,15 +51,15 @@ export class AofManifest {
   }
 
   /**
-   * A rewrite's new base in place: the old base and the incrementals it covers (those `keep`
-   * does not keep: by default all) become history.
+   * A rewrite's new base in place: the old base and the incrementals it covers (those below
+   * `keepFromSeq`: by default all) become history.
    */
-  installBase(base: AofFileInfo, keep: (seq: number) => boolean = () => false): void {
+  installBase(base: AofFileInfo, keepFromSeq = Infinity): void {
     if (this.base) this.history.push({ ...this.base, type: 'h' });
     this.base = base;
     this.currBaseSeq = base.seq;
-    for (const i of this.incrs) if (!keep(i.seq)) this.history.push({ ...i, type: 'h' });
-    this.incrs = this.incrs.filter((i) => keep(i.seq));
+    for (const i of this.incrs) if (i.seq < keepFromSeq) this.history.push({ ...i, type: 'h' });
+    this.incrs = this.incrs.filter((i) => i.seq >= keepFromSeq);
   }
 
   /** Files to replay, in order (base, then incrementals). */

@@ -17,7 +17,6 @@
  * on. Cost is O(dataset) time; memory is bounded by the chunk size plus one key's encoding.
  */
 
-import * as fs from 'node:fs';
 import type { Keyspace } from '../../keyspace/db.js';
 import { OBJ_HASH, OBJ_LIST, OBJ_SET, OBJ_STREAM, OBJ_STRING, OBJ_ZSET, type RObject, typeName } from '../../keyspace/object.js';
 import { stringReplyValue } from '../../keyspace/types/string.js';
@@ -27,6 +26,7 @@ import { zsetForEach } from '../../keyspace/types/zset.js';
 import { hashForEach } from '../../keyspace/types/hash.js';
 import { streamOf, streamRewriteCommands } from '../../keyspace/types/stream.js';
 import { d2string } from '../../util/numbers.js';
+import { writeAll } from '../../util/sync-file.js';
 import { type KeyspaceEncoder, RdbEncoder, type RdbOptions, writeKeyspace } from '../rdb/encoder.js';
 import { respCommand } from './command-reader.js';
 
@@ -37,7 +37,7 @@ function str(v: string | Buffer): string {
 }
 
 /** The commands that rebuild `key` (without its TTL). */
-export function rewriteObject(key: string, o: RObject, out: (argv: string[]) => void): void {
+function rewriteObject(key: string, o: RObject, out: (argv: string[]) => void): void {
   const batched = (cmd: string, items: string[][]): void => {
     let argv: string[] = [cmd, key];
     let count = 0;
@@ -93,11 +93,6 @@ export function rewriteObject(key: string, o: RObject, out: (argv: string[]) => 
   }
 }
 
-export function writeAll(fd: number, b: Buffer): void {
-  let off = 0;
-  while (off < b.length) off += fs.writeSync(fd, b, off, b.length - off);
-}
-
 export interface BaseOptions {
   rdbPreamble: boolean;
   timestamp: boolean;
@@ -106,11 +101,16 @@ export interface BaseOptions {
   functionCodes?: readonly string[];
 }
 
-/** Write the base file for `ks` to `fd`; returns the bytes written. */
-export function writeBase(fd: number, ks: Keyspace, opts: BaseOptions): number {
-  const enc = opts.rdbPreamble
+/** The encoder of a base file: an RDB preamble, or the plain command form. */
+export function baseEncoder(opts: BaseOptions): KeyspaceEncoder {
+  return opts.rdbPreamble
     ? new RdbEncoder({ ...opts.rdb, aofBase: true })
     : new CommandEncoder(opts.timestamp, opts.functionCodes);
+}
+
+/** Write the base file for `ks` to `fd`; returns the bytes written. */
+export function writeBase(fd: number, ks: Keyspace, opts: BaseOptions): number {
+  const enc = baseEncoder(opts);
   let n = 0;
   writeKeyspace(ks, enc, (chunk) => {
     writeAll(fd, chunk);

@@ -249,8 +249,8 @@ export function encodeKeyspace(ks: Keyspace, opts: RdbOptions = {}): Buffer[] {
   return out;
 }
 
-/** Target size of the chunks encodeKeyspace hands out. */
-const CHUNK_BYTES = 64 * 1024;
+/** Target size of the chunks the keyspace writers hand out (here and in snapshot.ts). */
+export const CHUNK_BYTES = 64 * 1024;
 
 /** encodeKeyspace joined into one Buffer (tests, small datasets). */
 export function encodeKeyspaceToBuffer(ks: Keyspace, opts: RdbOptions = {}): Buffer {

@@ -127,17 +127,3 @@ export class AsyncFileWriter {
     }
   }
 }
-
-/** fsync a directory after a rename in it, synchronously (the synchronous SAVE and AOF paths). */
-export function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on directories: best effort, as in Redis.
-  }
-}

@@ -41,9 +41,8 @@
 import type { Db, Keyspace } from '../../keyspace/db.js';
 import type { RObject } from '../../keyspace/object.js';
 import type { Dict } from '../../ds/dict.js';
-import { type KeyspaceEncoder, RdbEncoder, type RdbOptions } from './encoder.js';
+import { CHUNK_BYTES, type KeyspaceEncoder, RdbEncoder, type RdbOptions } from './encoder.js';
 
-const CHUNK_BYTES = 64 * 1024;
 
 interface CapturedDb {
   id: number;
