@@ -77,10 +77,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   // One pass, as redis-server does: file, stdin, then options (line numbers count from the top).
   config.loadStartup({ configFile: opts.configFile, stdinText: opts.stdinText, options: text });
   const logger = createLogger(config.getStr('loglevel') as LogLevel, config.getStr('logfile'));
+  /** The start succeeded: only then does a close mean a shutdown (a failed start rejects instead). */
+  let started = false;
   const engine = new Engine({
     config,
     logger,
-    onShutdown: opts.onShutdown,
+    onShutdown: () => {
+      if (started) opts.onShutdown?.();
+    },
     configFile: opts.configFile,
     port: opts.port,
   });
@@ -124,6 +128,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       throw e;
     }
   }
+  started = true;
   // The `replicaof` directive: follow that master once the local dataset is loaded.
   replication.replica.startFromConfig();
   return {

@@ -7,10 +7,11 @@
  * a failure empties the keyspace again, so a bad file never leaves a half-loaded dataset.
  *
  * Bulk path: the decoder hands each key straight to the database (its `sink`: no staged object
- * per key), and the RESIZEDB hint, which comes before a database's keys, replaces an empty
- * database's dicts with ones already as wide as the hint asks (ds/dict.ts would otherwise
- * re-shard twice on the way to a million keys, moving every key it had). A duplicate key is
- * caught by the size of the dict not growing (one lookup per key).
+ * per key), which appends it without indexing it (Db.addLoaded); the keys of a slice are linked
+ * into the dict's index in one tight loop at the end of the slice (Dict.indexAppended: the
+ * cache misses of consecutive keys overlap), which also finds a key the file holds twice. The
+ * RESIZEDB hint, which comes before a database's keys, replaces an empty database's dicts with
+ * ones already as wide as the hint asks, so the load never rehashes.
  *
  * INFO persistence shows loading_* progress fields while it runs and the key counts of the
  * last load afterwards; progress is logged about once a second.
@@ -23,9 +24,13 @@ import { RdbDecoder } from '../persistence/rdb/decoder.js';
 import { limitsFromConfig } from '../persistence/rdb/decode-object.js';
 import { Dict } from '../ds/dict.js';
 import type { RObject } from '../keyspace/object.js';
+import type { Db } from '../keyspace/db.js';
+import { PredigestSource } from './rdb-predigest-source.js';
 
 /** Wall-clock budget of one loading slice. */
 const SLICE_MS = 5;
+/** Files from this size on load in parallel (below it the worker's start-up costs more than it saves). */
+const PARALLEL_MIN_BYTES = 1 << 20;
 const LRU_CLOCK_MAX = (1 << 24) - 1;
 
 export interface LoadProgress {
@@ -99,7 +104,15 @@ function lruFor(engine: Engine, policy: string, idle: number, freq: number): num
  * file's AUX fields (a replica reads repl-stream-db there); rejects (after emptying the
  * keyspace) on a bad file.
  */
-export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Buffer): Promise<ReadonlyMap<string, string>> {
+export function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Buffer): Promise<ReadonlyMap<string, string>> {
+  return runLoad(engine, state, buf, null);
+}
+
+/**
+ * The load itself: from `buf` on this thread, or (`source` set, `buf` its first chunk) from
+ * the chunks of the predigest worker.
+ */
+async function runLoad(engine: Engine, state: RdbLoadState, buf: Buffer, source: PredigestSource | null, totalBytes = buf.length): Promise<ReadonlyMap<string, string>> {
   const ks = engine.ks;
   const isReplica = ks.isReplica;
   const policy = engine.config.getStr('maxmemory-policy');
@@ -112,12 +125,19 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
       const lru = lruFor(engine, policy, idle, freq);
       if (lru !== undefined) value.lru = lru;
     }
-    const before = db.dict.size;
-    db.add(key, value);
-    // One lookup per key: a duplicate replaces instead of growing (the load then fails whole).
-    if (db.dict.size === before) throw new Error(`RDB has duplicated key '${key}' in DB ${dbid}`);
-    if (expire !== -1) db.setExpire(key, expire);
+    db.addLoaded(key, value, expire);
+    touched.add(db);
     loaded++;
+  };
+  /** The databases keys were appended to since the last indexing. */
+  const touched = new Set<Db>();
+  /** Link the keys appended in this slice; a key seen twice fails the load (as Redis does). */
+  const index = (): void => {
+    for (const db of touched) {
+      const dup = db.indexLoaded();
+      if (dup !== null) throw new Error(`RDB has duplicated key '${dup}' in DB ${db.id}`);
+    }
+    touched.clear();
   };
   const d = new RdbDecoder(buf, {
     sink,
@@ -133,9 +153,10 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
     checksum: engine.config.getBool('rdbchecksum'),
     dropExpiredAt: isReplica ? undefined : Date.now(),
     trackDuplicates: false,
+    predigested: source !== null,
     log: (level, msg) => engine.log(level, msg),
   });
-  state.progress = { startTime: Math.floor(Date.now() / 1000), totalBytes: buf.length, rdbUsedMem: 0, loadedBytes: 0 };
+  state.progress = { startTime: Math.floor(Date.now() / 1000), totalBytes, rdbUsedMem: 0, loadedBytes: 0 };
   engine.loading = true;
   let lastLog = Date.now();
   let announced = false;
@@ -145,6 +166,7 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
       const t0 = Date.now();
       let done = false;
       while (!done && Date.now() - t0 < SLICE_MS) {
+        if (source !== null && d.needsInput() && !source.next(d)) break;
         done = d.step(256);
         if (d.functions.length > functionsLoaded) {
           const n = loadRdbFunctions(engine, d.functions, false, functionsLoaded);
@@ -152,6 +174,8 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
           functionsLoaded = n;
         }
       }
+      index();
+      if (source?.error != null) throw new Error(source.error);
       if (!announced && d.aux.has('redis-ver')) {
         announced = true;
         engine.log('notice', `Loading RDB produced by version ${d.aux.get('redis-ver') ?? ''}`);
@@ -163,15 +187,25 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
           engine.log('notice', `RDB memory usage when created ${(mem / 1048576).toFixed(2)} Mb`);
         }
       }
-      state.progress.loadedBytes = d.loadedBytes;
-      if (done) break;
+      const at = source === null ? d.loadedBytes : source.srcPos;
+      state.progress.loadedBytes = at;
+      if (done) {
+        await source?.finish();
+        break;
+      }
       if (Date.now() - lastLog >= 1000) {
         lastLog = Date.now();
-        engine.log('notice', `Loading RDB: ${((d.loadedBytes / buf.length) * 100).toFixed(2)}% (${loaded} keys)`);
+        engine.log('notice', `Loading RDB: ${((at / totalBytes) * 100).toFixed(2)}% (${loaded} keys)`);
       }
-      await yieldToLoop();
+      if (source !== null && d.needsInput()) {
+        // Waiting for the worker: sum a piece of the file's CRC meanwhile, else sleep till a chunk comes.
+        await (source.checksumStep() ? yieldToLoop() : source.wait());
+      } else {
+        await yieldToLoop();
+      }
     }
   } catch (e) {
+    touched.clear(); // (keys appended and not indexed go with the dicts flush() replaces)
     for (const db of ks.dbs) db.flush();
     if (d.functions.length > 0) engine.scripting?.flushFunctions();
     throw e;
@@ -187,6 +221,29 @@ export async function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Bu
   return d.aux;
 }
 
+/**
+ * The parallel load of a file: the predigest worker reads and predigests it while this thread
+ * decodes the chunks. Any failure (a malformed file, the worker dying) empties the keyspace
+ * again and throws; the caller then loads the file on one thread, whose error (if any) names
+ * the file offset as always.
+ */
+async function loadRdbParallel(engine: Engine, state: RdbLoadState, file: string, size: number): Promise<void> {
+  const limits = limitsFromConfig((n) => engine.config.getNum(n));
+  engine.log('verbose', 'Loading RDB in parallel: a worker thread predigests the file');
+  const source = new PredigestSource(file, size, limits, engine.config.getBool('rdbchecksum'));
+  try {
+    let first = source.take();
+    while (first === null) {
+      if (source.error !== null) throw new Error(source.error);
+      await source.wait();
+      first = source.take();
+    }
+    await runLoad(engine, state, first, source, size);
+  } finally {
+    source.close();
+  }
+}
+
 /** The RDB file a start loads: `dir`/`dbfilename`. */
 export function startupRdbPath(engine: Engine): string {
   return path.join(engine.config.getStr('dir') || '.', engine.config.getStr('dbfilename'));
@@ -198,20 +255,33 @@ export function startupRdbPath(engine: Engine): string {
  */
 export async function loadRdbAtStartup(engine: Engine, state: RdbLoadState): Promise<boolean> {
   const file = startupRdbPath(engine);
-  let buf: Buffer;
+  let size: number;
   try {
-    buf = fs.readFileSync(file);
+    size = fs.statSync(file).size;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     engine.log('warning', `Fatal error loading the DB: ${(e as Error).message}. Exiting.`);
     throw e;
   }
   const t0 = Date.now();
-  try {
-    await loadRdbSliced(engine, state, buf);
-  } catch (e) {
-    engine.log('warning', `Fatal error loading the DB: ${(e as Error).message}. Exiting.`);
-    throw e;
+  let parallel = size >= PARALLEL_MIN_BYTES && PredigestSource.available();
+  if (parallel) {
+    try {
+      await loadRdbParallel(engine, state, file, size);
+    } catch (e) {
+      // Whatever went wrong, one thread reads the file again and reports any error it finds
+      // with its offset (the predigested stream's offsets are not the file's).
+      engine.log('verbose', `Parallel RDB load stopped (${(e as Error).message}); loading on one thread`);
+      parallel = false;
+    }
+  }
+  if (!parallel) {
+    try {
+      await loadRdbSliced(engine, state, fs.readFileSync(file));
+    } catch (e) {
+      engine.log('warning', `Fatal error loading the DB: ${(e as Error).message}. Exiting.`);
+      throw e;
+    }
   }
   engine.log('notice', `DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
   return true;

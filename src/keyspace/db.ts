@@ -30,6 +30,7 @@
  */
 
 import { Dict } from '../ds/dict.js';
+import { keyHash } from '../util/key-hash.js';
 import { initialLru, lfuTouch } from './evict.js';
 import { keyUsage } from './memory.js';
 import type { RObject } from './object.js';
@@ -182,6 +183,31 @@ export class Db {
     if (o.lru === 0) o.lru = initialLru(this.env);
     this.dict.set(key, o);
     this.charge(key, o);
+  }
+
+  /**
+   * Bulk load (the RDB loader): add a key the caller knows is new, with its TTL (-1: none),
+   * without indexing it yet (Dict.append: the key's hash comes from keyHash's memo, which the
+   * loader primed from the key's bytes). indexLoaded() must follow before anything else uses
+   * this database.
+   */
+  addLoaded(key: string, o: RObject, expire: number): void {
+    this.env.hooks.beforeWrite?.(this, key);
+    if (o.lru === 0) o.lru = initialLru(this.env);
+    const h = keyHash(key);
+    this.dict.append(key, h, o);
+    this.charge(key, o);
+    if (expire !== -1) {
+      this.expires.append(key, h, expire);
+      this.memBytes += EXPIRE_ENTRY_BYTES;
+    }
+  }
+
+  /** Index the keys addLoaded added; returns one that is there twice, or null. */
+  indexLoaded(): string | null {
+    this.expires.indexAppended();
+    const dup = this.dict.indexAppended();
+    return dup < 0 ? null : this.dict.keyAt(dup);
   }
 
   /**

@@ -93,12 +93,14 @@ export function lzfCompress(src: Uint8Array, srcLen: number, dst: Uint8Array, ca
 }
 
 /**
- * Decompress `src[0..srcLen)` into `dst` (exactly `dstLen` bytes expected). Returns the number
- * of bytes produced, or -1 on a corrupt stream or when the output would overflow `dstLen`.
+ * Decompress `src[srcStart..srcStart + srcLen)` into `dst` (exactly `dstLen` bytes expected).
+ * Returns the number of bytes produced, or -1 on a corrupt stream or when the output would
+ * overflow `dstLen`.
  */
-export function lzfDecompress(src: Uint8Array, srcLen: number, dst: Uint8Array, dstLen: number): number {
-  let ip = 0;
+export function lzfDecompress(src: Uint8Array, srcLen: number, dst: Uint8Array, dstLen: number, srcStart = 0): number {
+  let ip = srcStart;
   let op = 0;
+  srcLen += srcStart;
   while (ip < srcLen) {
     const ctrl = src[ip++] as number;
     if (ctrl < 32) {

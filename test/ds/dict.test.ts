@@ -275,6 +275,47 @@ describe('Dict against a reference Map', () => {
     expect(d.layoutStats().buckets).toBe(8192);
   });
 
+  it('append + indexAppended (bulk load): batches, growth from any table size, mid-rehash, duplicates', () => {
+    for (const [name, opts] of CONFIGS) {
+      const d = new Dict<number>(opts);
+      const ref = new Map<string, number>();
+      // some keys through set() first, leaving a grow half done in the slow configurations
+      for (let i = 0; i < 300; i++) {
+        d.set('s' + i, i);
+        ref.set('s' + i, i);
+      }
+      let batch = 1;
+      for (let i = 0; i < 20_000; ) {
+        for (let j = 0; j < batch && i < 20_000; j++, i++) {
+          d.append('a' + i, hashString('a' + i), i);
+          ref.set('a' + i, i);
+        }
+        expect([name, d.indexAppended()]).toEqual([name, -1]);
+        batch = batch * 3 + 1;
+      }
+      expect(d.rehashing).toBe(false);
+      expect(d.layoutStats().buckets).toBeGreaterThanOrEqual(d.size);
+      checkConsistent(d, ref);
+      // the dict works as usual afterwards
+      d.delete('a5');
+      ref.delete('a5');
+      d.set('a5', -5);
+      ref.set('a5', -5);
+      checkConsistent(d, ref);
+      // a key appended twice, or appended while already present, is reported by its slot
+      d.append('x', hashString('x'), 1);
+      d.append('y', hashString('y'), 2);
+      d.append('x', hashString('x'), 3);
+      const dup = d.indexAppended();
+      expect(dup).toBe(d.size - 1);
+      expect(d.keyAt(dup)).toBe('x');
+      const e = new Dict<number>(opts);
+      e.set('k', 1);
+      e.append('k', hashString('k'), 2);
+      expect(e.keyAt(e.indexAppended())).toBe('k');
+    }
+  });
+
   it('allocates no table until the first insert and stays at 8 buckets up to 8 entries', () => {
     const d = new Dict<number>();
     expect(d.layoutStats().buckets).toBe(0);

@@ -105,6 +105,36 @@ describe('zsetListpackFast', () => {
     expect(fastOnes).toBeGreaterThan(300);
   });
 
+  it('reads long decimal scores (16 to 19 digits, Redis 7.0\'s %.17g) exactly as Number() does', () => {
+    const r = rng(3);
+    const f = new Float64Array(1);
+    const u = new Uint32Array(f.buffer);
+    const texts: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      let t: string;
+      if (i % 3 === 0) t = (Math.floor(r() * 1e6) / 100 - 3000).toPrecision(17);
+      else if (i % 3 === 1) {
+        u[0] = Math.floor(r() * 2 ** 32);
+        u[1] = Math.floor(r() * 2 ** 32);
+        t = f[0]!.toPrecision(17);
+      } else {
+        let d = '';
+        for (let k = 0, n = 16 + Math.floor(r() * 4); k < n; k++) d += Math.floor(r() * 10);
+        const dot = Math.floor(r() * (d.length + 1));
+        t = (r() < 0.5 ? '-' : '') + (dot === d.length ? d : `${d.slice(0, dot) || '0'}.${d.slice(dot)}`);
+      }
+      if (/^-?[0-9.]+$/.test(t)) texts.push(t);
+    }
+    let checked = 0;
+    for (const t of texts) {
+      const got = zsetListpackFast(listpackFromStrings(['m', t]), 128, 64);
+      const v = Number(t);
+      expect([t, got]).toEqual([t, lpFromValues(['m', v === 0 ? 0 : v])]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(40_000);
+  });
+
   it('returns null for unsorted, duplicate, NaN or oversized input', () => {
     expect(zsetListpackFast(listpackFromStrings(['a', '1', 'b', '2']), 128, 64)).not.toBeNull();
     expect(zsetListpackFast(listpackFromStrings(['a', '2', 'b', '1']), 128, 64)).toBeNull();

@@ -19,6 +19,20 @@ export const RDB_TYPE_HASH_LISTPACK = 16;
 export const RDB_TYPE_ZSET_LISTPACK = 17;
 export const RDB_TYPE_LIST_QUICKLIST_2 = 18;
 export const RDB_TYPE_STREAM_LISTPACKS_2 = 19;
+export const RDB_TYPE_STREAM_LISTPACKS_3 = 21;
+
+/**
+ * nodis's own value types, found only in the stream the parallel loader's worker hands to the
+ * main thread (predigest.ts), never in a file: a hash / a sorted set whose payload is one plain
+ * string holding the value's nodis listpack (ds/listpack.ts), already translated and checked.
+ */
+export const RDB_TYPE_PREDIGESTED_HASH = 200;
+export const RDB_TYPE_PREDIGESTED_ZSET = 201;
+
+/** Is `t` a value type of the file format? (rdbIsObjectType plus the 7.2 stream type) */
+export function isValueType(t: number): boolean {
+  return (t >= 0 && t <= 5) || (t >= 9 && t <= 19) || t === RDB_TYPE_STREAM_LISTPACKS_3;
+}
 
 /* Opcodes (special "types" that are not keys). */
 export const RDB_OPCODE_FUNCTION2 = 245;

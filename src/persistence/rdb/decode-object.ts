@@ -33,6 +33,7 @@ import { canonU64, idFromKey, type StreamId, type U64 } from '../../ds/stream-id
 import { intsetElements, listpackElements, ziplistElements, zipmapElements } from './blob-decoders.js';
 import { hashListpackFast, zsetListpackFast } from './listpack-convert.js';
 import type { RdbReader } from './rdb-reader.js';
+import { RDB_TYPE_PREDIGESTED_HASH, RDB_TYPE_STREAM_LISTPACKS_3 } from './constants.js';
 
 export const RDB_TYPE_LIST_ZIPLIST = 10;
 export const RDB_TYPE_HASH_ZIPMAP = 9;
@@ -40,7 +41,6 @@ export const RDB_TYPE_ZSET_ZIPLIST = 12;
 export const RDB_TYPE_HASH_ZIPLIST = 13;
 export const RDB_TYPE_LIST_QUICKLIST = 14;
 export const RDB_TYPE_STREAM_LISTPACKS = 15;
-export const RDB_TYPE_STREAM_LISTPACKS_3 = 21;
 
 /** The config thresholds that pick encodings of loaded values. */
 export interface DecodeLimits {
@@ -62,11 +62,6 @@ export const DEFAULT_LIMITS: DecodeLimits = {
   streamNodeBytes: 4096,
   streamNodeEntries: 100,
 };
-
-/** Is `t` a value type this decoder understands? (rdbIsObjectType plus the 7.2 stream type) */
-export function isValueType(t: number): boolean {
-  return (t >= 0 && t <= 5) || (t >= 9 && t <= 19) || t === RDB_TYPE_STREAM_LISTPACKS_3;
-}
 
 /** rdbLoadObject: the value of type `type` at the reader's position, or null for an empty one. */
 export function decodeObject(r: RdbReader, type: number, limits: DecodeLimits = DEFAULT_LIMITS): RObject | null {
@@ -172,6 +167,15 @@ export function decodeObject(r: RdbReader, type: number, limits: DecodeLimits = 
     default:
       return r.fail(`Unknown RDB encoding type ${type}`, at);
   }
+}
+
+/**
+ * A value of one of the predigested stream's own types (predigest.ts): the payload is the
+ * value's nodis listpack, already translated and checked by the fast path.
+ */
+export function decodePredigested(r: RdbReader, type: number): RObject {
+  const lp = r.string();
+  return type === RDB_TYPE_PREDIGESTED_HASH ? createHashFromListpack(lp) : new RObject(OBJ_ZSET, ENC_LISTPACK, lp);
 }
 
 /** zzlStrtod: listpack scores are d2string text, including "inf" / "-inf". */

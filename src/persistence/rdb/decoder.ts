@@ -6,7 +6,7 @@
  * encoder.ts for the layout), EOF (0xFF) and, from version 5, an 8-byte CRC-64 of everything
  * before it (0 = not computed). The decoder walks that sequence:
  *   AUX key/value            kept in `aux` (redis-ver, ctime, repl-id, ...)
- *   SELECTDB n / RESIZEDB    current database / size hints (ignored: dicts grow as needed)
+ *   SELECTDB n / RESIZEDB    current database / size hints (onResize: the bulk loader presizes)
  *   EXPIRETIME_MS / _SEC     expiry of the next key (unix ms / s)
  *   IDLE / FREQ              LRU idle seconds / LFU counter of the next key
  *   FUNCTION2                a function library's source, kept raw so it is saved back
@@ -20,7 +20,9 @@
  * and applied only after EOF and the checksum verified (applyRdb), so a bad file is refused
  * whole. (The bulk loader, engine/rdb-load.ts, passes a `sink` instead and gets each key as
  * it is decoded, with the RESIZEDB hints first to size its dicts; it empties the keyspace
- * again if the file turns out bad.) Errors are RdbFormatError with the byte offset. Versions
+ * again if the file turns out bad. In predigested mode the input is not a file but the chunks
+ * of the parallel loader's worker, predigest.ts, fed one by one.) Errors are RdbFormatError
+ * with the byte offset. Versions
  * above 10 are refused with Redis's "Can't handle RDB format version N".
  * Cost: O(file size) time; the staged keys are the dataset itself (no second copy).
  */
@@ -31,9 +33,9 @@ import { Crc64 } from '../../util/crc64.js';
 import {
   RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
   RDB_OPCODE_FUNCTION2, RDB_OPCODE_IDLE, RDB_OPCODE_MODULE_AUX, RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB,
-  RDB_VERSION,
+  RDB_TYPE_PREDIGESTED_HASH, RDB_TYPE_PREDIGESTED_ZSET, RDB_VERSION, isValueType,
 } from './constants.js';
-import { DEFAULT_LIMITS, decodeObject, isValueType, type DecodeLimits } from './decode-object.js';
+import { DEFAULT_LIMITS, decodeObject, decodePredigested, type DecodeLimits } from './decode-object.js';
 import { RdbFormatError, RdbReader } from './rdb-reader.js';
 
 export { RdbFormatError };
@@ -67,6 +69,11 @@ export interface RdbDecodeOptions {
   trace?: (offset: number, msg: string) => void;
   /** Log lines (module aux skipped, ...). */
   log?: (level: 'notice' | 'warning', msg: string) => void;
+  /**
+   * The input is the parallel loader's predigested stream (predigest.ts), fed chunk by chunk
+   * (feed()): its own value types are accepted, and step() stops at the end of each chunk.
+   */
+  predigested?: boolean;
   /** RESIZEDB hints: keys and keys with a TTL the file holds for database `db`. */
   onResize?: (db: number, size: number, expires: number) => void;
   /**
@@ -77,7 +84,7 @@ export interface RdbDecodeOptions {
 }
 
 export class RdbDecoder {
-  readonly r: RdbReader;
+  r: RdbReader;
   version = 0;
   readonly aux = new Map<string, string>();
   /** Function library sources (FUNCTION2 payloads), in file order. */
@@ -100,6 +107,16 @@ export class RdbDecoder {
     this.opts = opts;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.header();
+  }
+
+  /** Predigested mode: the next chunk (the previous one must be used up: needsInput()). */
+  feed(chunk: Buffer): void {
+    this.r = new RdbReader(chunk);
+  }
+
+  /** Predigested mode: the current chunk is used up. */
+  needsInput(): boolean {
+    return !this.done && this.r.pos === this.r.end;
   }
 
   get loadedBytes(): number {
@@ -126,11 +143,13 @@ export class RdbDecoder {
   step(maxKeys = Infinity): boolean {
     const r = this.r;
     const sink = this.opts.sink;
+    const chunked = this.opts.predigested === true;
     let n = 0;
     let expire = -1;
     let idle = -1;
     let freq = -1;
     while (!this.done && n < maxKeys) {
+      if (chunked && r.pos === r.end) return false;
       const at = r.pos;
       const t = r.byte();
       switch (t) {
@@ -190,13 +209,14 @@ export class RdbDecoder {
         default:
           break;
       }
-      if (!isValueType(t)) {
+      const predigested = chunked && (t === RDB_TYPE_PREDIGESTED_HASH || t === RDB_TYPE_PREDIGESTED_ZSET);
+      if (!predigested && !isValueType(t)) {
         if (t === 6 || t === 7) r.fail('The RDB file contains module data I can\'t load: no matching module', at);
         r.fail(`Unknown RDB type ${t}`, at);
       }
       const kat = r.pos;
       const key = r.key();
-      const value = decodeObject(r, t, this.limits);
+      const value = predigested ? decodePredigested(r, t) : decodeObject(r, t, this.limits);
       n++;
       const e = expire;
       expire = -1;

@@ -6,18 +6,23 @@
  * again (lpFromValues): per key a dozen short-lived strings, arrays and a Set, which at a
  * million keys costs more in garbage collection than in decoding. This module instead
  * translates the blob's entries straight into the bytes of the nodis listpack in a reusable
- * scratch buffer and makes one string of it at the end.
+ * scratch buffer (hashListpackConvert / zsetListpackConvert), and makes one string of it at
+ * the end (the *Fast wrappers), or leaves the bytes for the parallel loader's worker to copy
+ * into its output (predigest.ts: there the string is made by the main thread).
  *
  * Output format (must equal lpFromValues of the same values; a test compares them):
  *   <entry count varint> then per entry <h varint> <payload>, varints base 128 with the least
  *   significant group first; h = 2 * length for a string; a score is a number entry: h = 3 with
  *   the zigzag varint of an int32, else h = 1 with the float64 little endian.
- * Hash fields and values are strings (integer entries of the blob become their decimal text);
- * zset scores are numbers (-0 as 0, as the general path stores them).
+ * Hash fields and values are strings (integer entries of the blob become their decimal text,
+ * written digit by digit); zset scores are numbers (-0 as 0, as the general path stores them):
+ * integer entries as they are, text scores parsed from their digits (exactly, see scoreText),
+ * since Redis 7.0 writes a fractional score with 17 significant digits ("%.17g") and Number()
+ * on such text costs about 100 ns a score.
  *
  * The fast path never reports errors: anything it does not take on, a malformed blob, a value
- * over the listpack limits, duplicates, zset pairs out of order, makes it return null, and the
- * caller runs the general path, which refuses bad input with the proper message or converts to
+ * over the listpack limits, duplicates, zset pairs out of order, makes it return false / null,
+ * and the caller runs the general path, which refuses bad input with the proper message or converts to
  * the big encoding. So the fast path accepts exactly a subset of what the general path accepts,
  * with the same result. O(blob size); duplicate checks O(n^2) byte compares up to 16 fields,
  * a Set above.
@@ -65,11 +70,27 @@ function writeNumber(v: number, p: number): number {
   return p + 8;
 }
 
-/** The string made of scratch[BODY, end) with the count varint in front. */
-function finish(count: number, end: number): string {
+/** Where the last successful conversion left its listpack: scratch[convStart, convEnd). */
+let convStart = 0;
+let convEnd = 0;
+
+/** Put the count varint in front of scratch[BODY, end) and note where the listpack is. */
+function finish(count: number, end: number): true {
   const start = BODY - varintLen(count);
   writeVarint(count, start);
-  return scratch.latin1Slice(start, end);
+  convStart = start;
+  convEnd = end;
+  return true;
+}
+
+/** Length in bytes of the listpack the last successful conversion built. */
+export function convertedLength(): number {
+  return convEnd - convStart;
+}
+
+/** Copy the last conversion's listpack bytes to dst[at...]; returns the byte count. */
+export function copyConverted(dst: Buffer, at: number): number {
+  return scratch.copy(dst, at, convStart, convEnd);
 }
 
 /* The walker: one Redis listpack entry at a time. After next(): kind 0 = string at
@@ -156,12 +177,38 @@ function copyEntry(b: Buffer, kind: number, maxValue: number, out: number): numb
     eLen = sLen;
     return out + copyIn(b, sOff, sLen, out);
   }
-  const t = String(iVal);
-  if (t.length > maxValue) return -1;
-  out = writeVarint(t.length * 2, out);
+  const v = iVal;
+  if (typeof v === 'bigint') {
+    const t = String(v);
+    if (t.length > maxValue) return -1;
+    out = writeVarint(t.length * 2, out);
+    eOff = out;
+    eLen = t.length;
+    return out + scratch.latin1Write(t, out);
+  }
+  // The decimal text of a safe integer, written digit by digit (no string in between).
+  let a = v < 0 ? -v : v;
+  let n = v < 0 ? 2 : 1;
+  for (let q = a; q >= 10; q = Math.floor(q / 10)) n++;
+  if (n > maxValue) return -1;
+  out = writeVarint(n * 2, out);
   eOff = out;
-  eLen = t.length;
-  return out + scratch.latin1Write(t, out);
+  eLen = n;
+  const s = scratch;
+  if (v < 0) s[out] = 45;
+  for (let i = out + n - 1; ; i--) {
+    s[i] = 48 + (a % 10);
+    a = Math.floor(a / 10);
+    if (a === 0) break;
+  }
+  return out + n;
+}
+
+/** Are scratch[a, a+len) and scratch[c, c+len) the same bytes? (from the end: fields often differ there) */
+function sameBytes(a: number, c: number, len: number): boolean {
+  const s = scratch;
+  for (let i = len - 1; i >= 0; i--) if (s[a + i] !== s[c + i]) return false;
+  return true;
 }
 
 /** Byte order of scratch[a, a+la) against scratch[c, c+lc): <0, 0, >0. */
@@ -195,9 +242,7 @@ function distinct(n: number): boolean {
       const li = fieldLen[i] as number;
       const oi = fieldOff[i] as number;
       for (let j = 0; j < i; j++) {
-        if (fieldLen[j] !== li) continue;
-        const oj = fieldOff[j] as number;
-        if (cmp(oj, li, oi, li) === 0) return false;
+        if (fieldLen[j] === li && sameBytes(fieldOff[j] as number, oi, li)) return false;
       }
     }
     return true;
@@ -223,36 +268,36 @@ function open(b: Buffer, start: number, stop: number): number {
 }
 
 /**
- * The listpack of the `count` entries written up to scratch[out], or null when they are not
- * pairs with distinct first elements, or the walk did not end exactly at the terminator with
- * the header's count.
+ * Finish the listpack of the `count` entries written up to scratch[out]; false when they are
+ * not pairs with distinct first elements, or the walk did not end exactly at the terminator
+ * with the header's count.
  */
-function pairs(b: Buffer, start: number, end: number, count: number, out: number): string | null {
-  if (count === 0 || (count & 1) !== 0 || pos !== end || b[end] !== 0xff) return null;
+function pairs(b: Buffer, start: number, end: number, count: number, out: number): boolean {
+  if (count === 0 || (count & 1) !== 0 || pos !== end || b[end] !== 0xff) return false;
   const hc = b.readUInt16LE(start + 4);
-  if (hc !== 65535 && hc !== count) return null;
-  return distinct(count >> 1) ? finish(count, out) : null;
+  if (hc !== 65535 && hc !== count) return false;
+  return distinct(count >> 1) && finish(count, out);
 }
 
 /**
- * A Redis hash listpack (the blob b[start, stop)) as a nodis hash listpack, or null (general
- * path) when it is malformed,
+ * Translate a Redis hash listpack (the blob b[start, stop)) into a nodis hash listpack (then
+ * read it with copyConverted / convertedLength); false (general path) when it is malformed,
  * empty, over `maxEntries` pairs or `maxValue` bytes in an element, or has duplicate fields.
  */
-export function hashListpackFast(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): string | null {
+export function hashListpackConvert(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): boolean {
   const end = open(b, start, stop);
-  if (end < 0) return null;
+  if (end < 0) return false;
   let out = BODY;
   let count = 0;
   while (pos < end) {
     const kind = next(b, end);
-    if (kind < 0) return null;
+    if (kind < 0) return false;
     // Integer entries can grow as text (1 byte -> up to 20 digits): keep room for that.
     if (out + 32 + sLen > scratch.length) grow(out + 32 + sLen);
     out = copyEntry(b, kind, maxValue, out);
-    if (out < 0) return null;
+    if (out < 0) return false;
     if ((count & 1) === 0) {
-      if (count / 2 >= maxEntries) return null;
+      if (count / 2 >= maxEntries) return false;
       recordField(count >> 1, eOff, eLen);
     }
     count++;
@@ -260,12 +305,70 @@ export function hashListpackFast(b: Buffer, maxEntries: number, maxValue: number
   return pairs(b, start, end, count, out);
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+/** hashListpackConvert's listpack as a string, or null. */
+export function hashListpackFast(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): string | null {
+  return hashListpackConvert(b, maxEntries, maxValue, start, stop) ? scratch.latin1Slice(convStart, convEnd) : null;
+}
+
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
+/** Significant digits gathered exactly in one double (below 2^53); at most TAIL_DIGITS more go to the tail. */
+const HEAD_DIGITS = 15;
+const TAIL_DIGITS = 4;
+const f64u = new Uint32Array(f64.buffer);
+
+/** The exact error of the product p = fl(a * b): a * b = p + twoProductError(a, b, p) (Dekker). */
+function twoProductError(a: number, b: number, p: number): number {
+  const A = 134217729 * a;
+  const ah = A - (A - a);
+  const al = a - ah;
+  const B = 134217729 * b;
+  const bh = B - (B - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
 
 /**
- * A score written as text: [-]digits[.digits] with at most 15 digits in all is exact as
- * digits / 10^k (both exact doubles, one correctly rounded division: what Number() returns);
- * anything else goes through the general path's rules (zzlStrtod: inf forms, Number()).
+ * (head * 10^tailDigits + tail) / 10^frac, correctly rounded, for the 16 to 19 digit decimals
+ * Redis 7.0 writes for scores (%.17g: "12.339999999999999"); NaN when it cannot tell (the
+ * caller then uses Number()). The integer is kept exactly as a pair of doubles hi + lo, the
+ * quotient q0 = hi / 10^frac is corrected by the exact remainder (Dekker's product), and the
+ * rounding of q0 + correction is trusted unless the true value lies within 1e-7 of an ulp of
+ * a rounding midpoint, or the sum leaves q0's binade.
+ */
+function longDecimal(head: number, tail: number, tailDigits: number, frac: number): number {
+  const scale = POW10[tailDigits] as number;
+  const hi0 = head * scale;
+  const err0 = twoProductError(head, scale, hi0);
+  const hi = hi0 + tail;
+  const lo = tail - (hi - hi0) + err0; // Fast2Sum: |hi0| >= tail unless head is 0 (then exact)
+  let q0 = hi;
+  let c = lo;
+  if (frac > 0) {
+    const P = POW10[frac] as number;
+    q0 = hi / P;
+    const p = q0 * P;
+    c = (hi - p - twoProductError(q0, P, p) + lo) / P; // hi - p is exact (Sterbenz)
+  }
+  f64[0] = q0;
+  const e = (f64u[1] as number) >>> 20;
+  if (e <= 53 || e >= 2047) return NaN;
+  const q = q0 + c;
+  f64[0] = q;
+  if ((f64u[1] as number) >>> 20 !== e) return NaN;
+  f64u[1] = (e - 52) << 20;
+  f64u[0] = 0;
+  const units = Math.abs(c) / f64[0];
+  return Math.abs(units - Math.floor(units) - 0.5) < 1e-7 ? NaN : q;
+}
+
+/**
+ * A score written as text: [-]digits[.digits] is converted from its digits (exactly: up to 15
+ * digits as digits / 10^k, both exact doubles and one correctly rounded division, what Number()
+ * returns; up to 19 through longDecimal); anything else goes through the general path's rules
+ * (zzlStrtod: inf forms, Number()).
  */
 function scoreText(b: Buffer, off: number, len: number): number {
   let p = off;
@@ -276,12 +379,14 @@ function scoreText(b: Buffer, off: number, len: number): number {
     p++;
   }
   let m = 0;
+  let tail = 0;
   let digits = 0;
   let frac = -1;
   for (; p < end; p++) {
     const c = b[p] as number;
     if (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
+      if (digits < HEAD_DIGITS) m = m * 10 + (c - 48);
+      else tail = tail * 10 + (c - 48);
       digits++;
       if (frac >= 0) frac++;
     } else if (c === 46 && frac < 0) {
@@ -290,9 +395,12 @@ function scoreText(b: Buffer, off: number, len: number): number {
       break;
     }
   }
-  if (p === end && digits > 0 && digits <= 15 && frac !== 0) {
-    const v = frac > 0 ? m / (POW10[frac] as number) : m;
-    return neg ? -v : v;
+  if (p === end && digits > 0 && frac !== 0) {
+    if (frac < 0) frac = 0;
+    let v = NaN;
+    if (digits <= HEAD_DIGITS) v = m / (POW10[frac] as number);
+    else if (digits <= HEAD_DIGITS + TAIL_DIGITS && frac <= 22) v = longDecimal(m, tail, digits - HEAD_DIGITS, frac);
+    if (!Number.isNaN(v)) return neg ? -v : v;
   }
   const t = b.latin1Slice(off, end);
   const l = t.toLowerCase();
@@ -302,13 +410,13 @@ function scoreText(b: Buffer, off: number, len: number): number {
 }
 
 /**
- * A Redis zset listpack as a nodis zset listpack, or null (general path) when it is malformed,
- * empty, over the limits, has a NaN score, pairs not strictly ascending by (score, member),
- * or duplicate members.
+ * Translate a Redis zset listpack into a nodis zset listpack (as hashListpackConvert); false
+ * when it is malformed, empty, over the limits, has a NaN score, pairs not strictly ascending
+ * by (score, member), or duplicate members.
  */
-export function zsetListpackFast(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): string | null {
+export function zsetListpackConvert(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): boolean {
   const end = open(b, start, stop);
-  if (end < 0) return null;
+  if (end < 0) return false;
   let out = BODY;
   let count = 0;
   let prevScore = -Infinity;
@@ -318,24 +426,24 @@ export function zsetListpackFast(b: Buffer, maxEntries: number, maxValue: number
   let memLen = 0;
   while (pos < end) {
     const kind = next(b, end);
-    if (kind < 0) return null;
+    if (kind < 0) return false;
     if (out + 32 + sLen > scratch.length) grow(out + 32 + sLen);
     if ((count & 1) === 0) {
       // member
-      if (count / 2 >= maxEntries) return null;
+      if (count / 2 >= maxEntries) return false;
       out = copyEntry(b, kind, maxValue, out);
-      if (out < 0) return null;
+      if (out < 0) return false;
       memOff = eOff;
       memLen = eLen;
       recordField(count >> 1, memOff, memLen);
     } else {
       // score
       let s = kind === 0 ? scoreText(b, sOff, sLen) : Number(iVal);
-      if (Number.isNaN(s)) return null;
+      if (Number.isNaN(s)) return false;
       if (s === 0) s = 0;
       if (prevOff >= 0) {
-        if (s < prevScore) return null;
-        if (s === prevScore && cmp(prevOff, prevLen, memOff, memLen) >= 0) return null;
+        if (s < prevScore) return false;
+        if (s === prevScore && cmp(prevOff, prevLen, memOff, memLen) >= 0) return false;
       }
       prevScore = s;
       prevOff = memOff;
@@ -345,4 +453,9 @@ export function zsetListpackFast(b: Buffer, maxEntries: number, maxValue: number
     count++;
   }
   return pairs(b, start, end, count, out);
+}
+
+/** zsetListpackConvert's listpack as a string, or null. */
+export function zsetListpackFast(b: Buffer, maxEntries: number, maxValue: number, start = 0, stop = b.length): string | null {
+  return zsetListpackConvert(b, maxEntries, maxValue, start, stop) ? scratch.latin1Slice(convStart, convEnd) : null;
 }

@@ -67,6 +67,31 @@ export class RdbReader {
     return b;
   }
 
+  /** Step over n bytes. */
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
+
+  /** Is the string at the cursor LZF-compressed (its length byte 0xC3)? */
+  atLzf(): boolean {
+    return this.pos < this.end && this.buf[this.pos] === 0xc3;
+  }
+
+  /** Step over a string without reading it (an LZF string is not inflated). */
+  skipString(): void {
+    const at = this.pos;
+    const n = this.lenOrEnc();
+    const enc = this.enc;
+    if (enc === -1) this.skip(n);
+    else if (enc <= 2) this.skip(1 << enc);
+    else if (enc === 3) {
+      const clen = this.len();
+      this.len();
+      this.skip(clen);
+    } else this.fail(`Unknown RDB string encoding type ${enc}`, at);
+  }
+
   /** The special string encoding lenOrEnc() last found, -1 for a plain length. */
   private enc = -1;
 
@@ -142,10 +167,11 @@ export class RdbReader {
   private inflate(at: number, into: (olen: number) => Buffer): Buffer {
     const clen = this.len();
     const olen = this.len();
-    const src = this.bytes(clen);
+    const from = this.pos;
+    this.skip(clen);
     if (olen === 0) this.fail('Invalid LZF compressed string', at);
     const out = into(olen);
-    if (lzfDecompress(src, clen, out, olen) !== olen) this.fail('Invalid LZF compressed string', at);
+    if (lzfDecompress(this.buf, clen, out, olen, from) !== olen) this.fail('Invalid LZF compressed string', at);
     this.inflated = olen;
     return out;
   }
