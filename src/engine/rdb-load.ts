@@ -198,7 +198,7 @@ async function runLoad(engine: Engine, state: RdbLoadState, buf: Buffer, source:
         engine.log('notice', `Loading RDB: ${((at / totalBytes) * 100).toFixed(2)}% (${loaded} keys)`);
       }
       if (source !== null && d.needsInput()) {
-        // Waiting for the worker: sum a piece of the file's CRC meanwhile, else sleep till a chunk comes.
+        // Waiting for the worker: take a step of the file's checksum meanwhile, else sleep till a chunk comes.
         await (source.checksumStep() ? yieldToLoop() : source.wait());
       } else {
         await yieldToLoop();
@@ -230,8 +230,9 @@ async function runLoad(engine: Engine, state: RdbLoadState, buf: Buffer, source:
 async function loadRdbParallel(engine: Engine, state: RdbLoadState, file: string, size: number): Promise<void> {
   const limits = limitsFromConfig((n) => engine.config.getNum(n));
   engine.log('verbose', 'Loading RDB in parallel: a worker thread predigests the file');
-  const source = new PredigestSource(file, size, limits, engine.config.getBool('rdbchecksum'));
+  const source = new PredigestSource(size, limits, engine.config.getBool('rdbchecksum'));
   try {
+    await source.readFile(file);
     let first = source.take();
     while (first === null) {
       if (source.error !== null) throw new Error(source.error);

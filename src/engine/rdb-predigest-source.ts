@@ -2,11 +2,8 @@
  * The main thread's side of the parallel RDB load: starts the predigest worker
  * (persistence/rdb/predigest-worker.ts) on a file, queues the chunks it posts, and feeds them
  * to a decoder in predigested mode one at a time (engine/rdb-load.ts drives the slices).
- *
- * The CRC-64 is this side's job, not the worker's: the worker reads the file into shared
- * memory, and the main thread sums it piece by piece whenever it has no chunk to decode (the
- * worker is the slower half of the load, so this time would otherwise be spent waiting), then
- * finishes and compares it once the worker reports the trailer (finish()).
+ * While it waits for a chunk, the main thread advances the file's CRC-64, which the worker
+ * advances too when it is ahead (shared-crc.ts).
  *
  * The worker script is the compiled predigest-worker.js next to this module's compiled
  * counterpart; when it is not there (the TypeScript sources run directly, as under the test
@@ -19,13 +16,16 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { RdbDecoder } from '../persistence/rdb/decoder.js';
 import type { PredigestLimits } from '../persistence/rdb/predigest.js';
 import type { PredigestWorkerData } from '../persistence/rdb/predigest-worker.js';
-import { Crc64 } from '../util/crc64.js';
+import { SHARED_CRC_STATE_BYTES, SharedCrc } from '../persistence/rdb/shared-crc.js';
 
 const WORKER_URL = new URL('../persistence/rdb/predigest-worker.js', import.meta.url);
 /** Chunks are handed over at this size; at most MAX_INFLIGHT wait for the main thread. */
 const CHUNK_BYTES = 1 << 20;
 const MAX_INFLIGHT = 8;
-/** CRC-64 work per step (about a millisecond). */
+/** The file is read in pieces of this size, the event loop served every READ_SLICE_MS. */
+const READ_BYTES = 8 << 20;
+const READ_SLICE_MS = 20;
+/** Checksum work per step while waiting for a chunk (about a millisecond). */
 const CRC_STEP_BYTES = 1 << 20;
 
 interface ChunkMessage {
@@ -33,8 +33,6 @@ interface ChunkMessage {
   length?: number;
   srcPos?: number;
   done?: boolean;
-  checksumExpected?: bigint;
-  checksumEnd?: number;
   error?: string;
 }
 
@@ -54,26 +52,29 @@ export class PredigestSource {
   /** The worker's error (a malformed file, an unreadable one), once it reported it. */
   error: string | null = null;
 
-  /** The file's bytes (shared with the worker, which reads them in before its first chunk). */
-  private readonly contents: Buffer;
-  private readonly crc: Crc64 | null;
-  /** contents[0, crcAt) are summed. */
-  private crcAt = 0;
-  /** The worker's final message, once it came. */
-  private end: ChunkMessage | null = null;
+  /** The worker's final message came (the file is valid, its checksum included). */
+  private ended = false;
   /** The chunk the decoder reads (sent back to the worker for reuse once it is used up). */
   private current: ArrayBuffer | null = null;
   private readonly recycle: MessagePort;
+  /** The file's bytes, shared with the worker, which waits until this thread read them in. */
+  private readonly contents: SharedArrayBuffer;
+  /** The checksum both threads advance (null: rdbchecksum off). */
+  private readonly crc: SharedCrc | null;
+  private fileRead = false;
 
-  constructor(file: string, size: number, limits: PredigestLimits, checksum: boolean) {
+  /** Start the worker for a file of `size` bytes; readFile() must follow. */
+  constructor(size: number, limits: PredigestLimits, checksum: boolean) {
     const contents = new SharedArrayBuffer(size);
-    this.contents = Buffer.from(contents);
-    this.crc = checksum ? new Crc64() : null;
+    const crcState = new SharedArrayBuffer(SHARED_CRC_STATE_BYTES);
+    this.crc = checksum ? new SharedCrc(crcState, new Uint8Array(contents)) : null;
     const { port1, port2 } = new MessageChannel();
     this.recycle = port1;
     const workerData: PredigestWorkerData = {
       contents,
       limits: { hash: { ...limits.hash }, zset: { ...limits.zset } },
+      checksum,
+      crcState,
       chunkBytes: CHUNK_BYTES,
       flags: this.flags.buffer as SharedArrayBuffer,
       maxInflight: MAX_INFLIGHT,
@@ -85,15 +86,26 @@ export class PredigestSource {
     this.worker.on('exit', (code) => {
       if (code !== 0) this.arrive({ error: `predigest worker exited with code ${code}` });
     });
-    // Read the file while the worker starts up, then let it begin.
+    this.contents = contents;
+  }
+
+  /** Read the file into the shared buffer (while the worker starts up), then let the worker begin. */
+  async readFile(file: string): Promise<void> {
+    const buf = new Uint8Array(this.contents);
     let state = 1;
     try {
       const fd = fs.openSync(file, 'r');
       try {
-        for (let at = 0; at < size; ) {
-          const n = fs.readSync(fd, this.contents, at, size - at, at);
+        let t0 = Date.now();
+        for (let at = 0; at < buf.length; ) {
+          const n = fs.readSync(fd, buf, at, Math.min(buf.length - at, READ_BYTES), at);
           if (n === 0) throw new Error('Unexpected EOF reading RDB file');
           at += n;
+          // A big file takes a while: serve the event loop (-LOADING replies) in between.
+          if (Date.now() - t0 >= READ_SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            t0 = Date.now();
+          }
         }
       } finally {
         fs.closeSync(fd);
@@ -102,13 +114,22 @@ export class PredigestSource {
       state = 2;
       this.error = (e as Error).message;
     }
+    this.fileRead = state === 1;
     Atomics.store(this.flags, 1, state);
     Atomics.notify(this.flags, 1);
   }
 
+  /**
+   * Waiting for a chunk: advance the file's checksum by a step instead (unless the worker is
+   * at it, or it is done); true if a step was taken.
+   */
+  checksumStep(): boolean {
+    return this.fileRead && this.error === null && !this.ended && this.crc !== null && this.crc.tryStep(CRC_STEP_BYTES);
+  }
+
   private arrive(m: ChunkMessage): void {
     if (m.error !== undefined && this.error === null) this.error = m.error;
-    if (m.done === true) this.end = m;
+    if (m.done === true) this.ended = true;
     if (m.chunk !== undefined) this.queue.push(m);
     const w = this.wake;
     this.wake = null;
@@ -143,47 +164,19 @@ export class PredigestSource {
 
   /** Resolves when a chunk, the final message or an error arrives. */
   wait(): Promise<void> {
-    if (this.queue.length > 0 || this.error !== null || this.end !== null) return Promise.resolve();
+    if (this.queue.length > 0 || this.error !== null || this.ended) return Promise.resolve();
     return new Promise((resolve) => (this.wake = resolve));
   }
 
   /**
-   * Sum the next CRC_STEP_BYTES of the file into the CRC (only once the first chunk came: the
-   * file is read by then); false when there is nothing left to do.
-   */
-  checksumStep(): boolean {
-    // (the last 8 bytes are at least the trailer itself, which the sum never covers)
-    const limit = this.contents.length - 8;
-    if (this.crc === null || this.srcPos === 0 || this.crcAt >= limit) return false;
-    const to = Math.min(limit, this.crcAt + CRC_STEP_BYTES);
-    this.crc.update(this.contents, this.crcAt, to);
-    this.crcAt = to;
-    return true;
-  }
-
-  /**
-   * After the decoder met the end of the stream: wait for the worker's final message, then
-   * check the CRC-64 (unless rdbchecksum is off or the file carries none). Throws on a
-   * mismatch (the one-thread reload then reports it with Redis's wording).
+   * After the decoder met the end of the stream: wait for the worker's final message, which
+   * it sends once the CRC-64 checked out (it reports a mismatch as an error instead).
    */
   async finish(): Promise<void> {
-    while (this.end === null) {
+    while (!this.ended) {
       if (this.error !== null) throw new Error(this.error);
-      await this.wait();
+      await new Promise<void>((resolve) => (this.wake = resolve));
     }
-    const expected = this.end.checksumExpected ?? 0n;
-    if (this.crc === null || expected === 0n) return;
-    const to = this.end.checksumEnd ?? 0;
-    // Bytes after the trailer (ignored, as Redis ignores them) may already be in the sum: redo it.
-    const crc = this.crcAt <= to ? this.crc : new Crc64();
-    // The rest in steps, the event loop served in between.
-    for (let at = this.crcAt <= to ? this.crcAt : 0; at < to; ) {
-      const next = Math.min(to, at + CRC_STEP_BYTES);
-      crc.update(this.contents, at, next);
-      at = next;
-      if (at < to) await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (crc.value !== expected) throw new Error('Wrong RDB checksum');
   }
 
   close(): void {

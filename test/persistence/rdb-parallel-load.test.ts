@@ -53,10 +53,10 @@ async function populate(c: Redis): Promise<void> {
 }
 
 /** Start dist/main.js on `file`; resolves with the process, its port and its log so far once it loaded or exited. */
-async function startNodis(file: string): Promise<{ child: ChildProcess; port: number; log: () => string; exited: Promise<number | null> }> {
+async function startNodis(file: string, extra: string[] = []): Promise<{ child: ChildProcess; port: number; log: () => string; exited: Promise<number | null> }> {
   const port = await freePort();
   const child = spawn('node', ['--v8-pool-size=1', path.join(root, 'dist/main.js'), '--port', String(port), '--save', '',
-    '--dir', path.dirname(file), '--dbfilename', path.basename(file), '--loglevel', 'verbose', '--enable-debug-command', 'yes'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--dir', path.dirname(file), '--dbfilename', path.basename(file), '--loglevel', 'verbose', '--enable-debug-command', 'yes', ...extra], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
@@ -126,11 +126,32 @@ describe('parallel RDB load at startup', () => {
     const file = path.join(dir, 'bad.rdb');
     fs.writeFileSync(file, bad);
     const n = await startNodis(file);
-    const code = await n.exited;
-    expect(code).not.toBe(0);
+    expect(await n.exited).toBe(1);
     expect(n.log()).toContain('Loading RDB in parallel');
     expect(n.log()).toContain('loading on one thread');
     expect(n.log()).toMatch(/Fatal error loading the DB: .*\(at offset [0-9]+\)/);
     expect(n.log()).not.toContain('DB loaded from disk');
+  }, 60_000);
+
+  it('checks the CRC-64 (a bad one is refused with Redis\'s message), unless rdbchecksum is no', async () => {
+    const bad = Buffer.from(rdb);
+    bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 1;
+    const file = path.join(dir, 'badcrc.rdb');
+    fs.writeFileSync(file, bad);
+    const n = await startNodis(file);
+    expect(await n.exited).toBe(1);
+    expect(n.log()).toContain('Parallel RDB load stopped (Wrong RDB checksum)');
+    expect(n.log()).toMatch(/Fatal error loading the DB: Wrong RDB checksum expected: \([0-9a-f]+\) got: \([0-9a-f]+\)/);
+    const m = await startNodis(file, ['--rdbchecksum', 'no']);
+    try {
+      expect(m.log()).toContain('DB loaded from disk');
+      expect(m.log()).not.toContain('loading on one thread');
+      const c = new Redis({ port: m.port, protocol: 2 } as never);
+      expect(await c.call('DEBUG', 'DIGEST')).toBe(await redis.call('DEBUG', 'DIGEST'));
+      c.disconnect();
+    } finally {
+      m.child.kill('SIGKILL');
+      await m.exited;
+    }
   }, 60_000);
 });

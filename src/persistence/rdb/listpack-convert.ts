@@ -378,25 +378,27 @@ function scoreText(b: Buffer, off: number, len: number): number {
     neg = true;
     p++;
   }
+  // [digits][.digits]: the integer part, then the fraction, each in one tight loop.
   let m = 0;
   let tail = 0;
   let digits = 0;
-  let frac = -1;
-  for (; p < end; p++) {
-    const c = b[p] as number;
-    if (c >= 48 && c <= 57) {
-      if (digits < HEAD_DIGITS) m = m * 10 + (c - 48);
-      else tail = tail * 10 + (c - 48);
-      digits++;
-      if (frac >= 0) frac++;
-    } else if (c === 46 && frac < 0) {
-      frac = 0;
-    } else {
-      break;
-    }
+  let frac = 0;
+  let c = 0;
+  for (; p < end && (c = (b[p] as number) - 48) >>> 0 <= 9; p++) {
+    if (digits++ < HEAD_DIGITS) m = m * 10 + c;
+    else tail = tail * 10 + c;
   }
-  if (p === end && digits > 0 && frac !== 0) {
-    if (frac < 0) frac = 0;
+  let ok = digits > 0;
+  if (p < end && b[p] === 46) {
+    const from = ++p;
+    for (; p < end && (c = (b[p] as number) - 48) >>> 0 <= 9; p++) {
+      if (digits++ < HEAD_DIGITS) m = m * 10 + c;
+      else tail = tail * 10 + c;
+    }
+    frac = p - from;
+    ok = frac > 0;
+  }
+  if (p === end && ok) {
     let v = NaN;
     if (digits <= HEAD_DIGITS) v = m / (POW10[frac] as number);
     else if (digits <= HEAD_DIGITS + TAIL_DIGITS && frac <= 22) v = longDecimal(m, tail, digits - HEAD_DIGITS, frac);
