@@ -16,10 +16,12 @@
  * - Otherwise a full resync: `+FULLRESYNC <replid> <offset>` (not for old-style SYNC), then
  *   `$<len>\r\n` and an RDB snapshot of the dataset at this very moment, then the live stream,
  *   whose first command carries a SELECT (the stream's selected db is forgotten). The snapshot
- *   is taken synchronously between two commands, so it is exactly the state at `offset`; a
- *   forkless time-sliced snapshot (pre-write serialization) will replace this for large
- *   datasets. The RDB goes straight to the socket; the stream goes through the client's reply
- *   buffer (output-limit class `replica`), flushed once per tick like every reply.
+ *   is forkless and time-sliced (sync-snapshot.ts): its cut is taken at `offset`, the walk
+ *   runs in 1 ms slices while the loop serves clients, and the stream produced meanwhile is
+ *   held for the replica (state wait_bgsave, then send_bulk); a newline goes to the replica
+ *   every second of the walk as a keepalive. The RDB goes straight to the socket; the stream
+ *   goes through the client's reply buffer (output-limit class `replica`), flushed once per
+ *   tick like every reply.
  *
  * Acknowledgements. Replicas send REPLCONF ACK <offset> (every second, and when the stream
  * carries REPLCONF GETACK *). WAIT n timeout compares the acked offsets with the offset right
@@ -46,10 +48,11 @@ import { rdbOptionsFor } from '../engine/rdb-save.js';
 import type { ReplicationHooks, ReplicaClientState } from '../engine/replication-hooks.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import * as E from '../protocol/errors.js';
-import { encodeKeyspace, RdbEncoder, type RdbOptions } from '../persistence/rdb/encoder.js';
+import { RdbEncoder, type RdbOptions } from '../persistence/rdb/encoder.js';
 import { parseInt64 } from '../util/numbers.js';
 import { ReplBacklog } from './backlog.js';
 import { ReplicationReplica } from './replica.js';
+import { SyncSnapshot } from './sync-snapshot.js';
 
 const CAPA_EOF = 1;
 const CAPA_PSYNC2 = 2;
@@ -70,7 +73,9 @@ export class ReplicaLink implements ReplicaClientState {
   prePsync = false;
   /** wait_bgsave (not synced yet), send_bulk (the snapshot is being written) or online. */
   state: 'wait_bgsave' | 'send_bulk' | 'online' = 'wait_bgsave';
-  /** Stream bytes produced while the snapshot is still being written (sent once it is). */
+  /** The full sync's snapshot while it is being taken (wait_bgsave). */
+  snapshot: SyncSnapshot | null = null;
+  /** Stream bytes produced while the snapshot is taken and written (sent once it is). */
   pending: Buffer[] = [];
   pendingBytes = 0;
 
@@ -278,7 +283,8 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
       if (l.state === 'online') {
         c.writer.rawBuffer(b);
         this.e.schedule(c);
-      } else if (l.state === 'send_bulk') {
+      } else {
+        // wait_bgsave (the snapshot is being taken) or send_bulk (being written): held.
         l.pending.push(b);
         l.pendingBytes += b.length;
         const hard = this.e.outputLimits.replica.hard;
@@ -405,29 +411,33 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
     };
   }
 
-  /** Full resynchronization: +FULLRESYNC, then the snapshot as a bulk payload. */
+  /**
+   * Full resynchronization: +FULLRESYNC at once, then the snapshot of this moment, taken in
+   * slices without stalling the loop (sync-snapshot.ts), as a bulk payload.
+   */
   private fullSync(c: Client, l: ReplicaLink): void {
     const mc = this.replica.master;
     const streamDb = this.e.ks.isReplica && mc !== null ? mc.dbIndex : this.selDb === -1 ? 0 : this.selDb;
     // The stream restarts for this replica: its next command must select a database.
     this.selDb = -1;
     const opts = this.rdbOptions(streamDb);
-    let chunks: Buffer[];
+    if (!l.prePsync) c.conn.write([Buffer.from(`+FULLRESYNC ${this.replId} ${this.offset}\r\n`, 'latin1')]);
+    const send = (chunks: Buffer[], total: number): void => {
+      l.snapshot = null;
+      if (c.closed) return;
+      c.conn.write([Buffer.from(`$${total}\r\n`, 'latin1')]);
+      l.state = 'send_bulk';
+      let i = 0;
+      this.sendBulk(c, l, () => (i < chunks.length ? (chunks[i++] as Buffer) : null));
+    };
     if (l.excludeData) {
       const enc = new RdbEncoder(opts);
-      chunks = [enc.header(), enc.trailer()];
-    } else {
-      chunks = encodeKeyspace(this.e.ks, opts);
+      const chunks = [enc.header(), enc.trailer()];
+      send(chunks, chunks[0]!.length + chunks[1]!.length);
+      return;
     }
-    let total = 0;
-    for (const b of chunks) total += b.length;
-    const head: Buffer[] = [];
-    if (!l.prePsync) head.push(Buffer.from(`+FULLRESYNC ${this.replId} ${this.offset}\r\n`, 'latin1'));
-    head.push(Buffer.from(`$${total}\r\n`, 'latin1'));
-    c.conn.write(head);
-    l.state = 'send_bulk';
-    let i = 0;
-    this.sendBulk(c, l, () => (i < chunks.length ? (chunks[i++] as Buffer) : null));
+    l.snapshot = new SyncSnapshot(this.e.ks, opts, send);
+    c.conn.socket.once('close', () => l.snapshot?.abort());
   }
 
   /**
@@ -687,6 +697,8 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
     const timeout = cfg.getNum('repl-timeout');
     for (const c of [...this.replicas]) {
       const l = c.replica as ReplicaLink;
+      // A newline keeps a replica waiting for its snapshot alive (replicationCron does the same).
+      if (l.snapshot !== null && !c.closed) c.conn.write([Buffer.from('\n', 'latin1')]);
       if (!l.online || l.prePsync) continue;
       if (now - l.ackTime > timeout) {
         this.e.log('warning', `Disconnecting timedout replica (streaming sync): ${this.replicaName(c, l)}`);

@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
 import { field, infoField, sleep, until } from '../helpers/replication.js';
+import { decodeRdb } from '../../src/persistence/rdb/decoder.js';
 
 /** A replica speaking the protocol by hand: reads the sync payload, then the command stream. */
 class RawReplica {
@@ -140,7 +141,7 @@ describe('replication master (raw replicas)', () => {
 
   beforeAll(async () => {
     // As the Tcl helper does: no PING in the streams these tests read (one test turns it on).
-    s = await startServer({ port: 0, config: { loglevel: 'warning', 'repl-ping-replica-period': 3600 } });
+    s = await startServer({ port: 0, config: { loglevel: 'warning', 'repl-ping-replica-period': 3600, 'enable-debug-command': 'yes' } });
     c = new Redis({ port: s.port, protocol: 2 });
   });
 
@@ -355,6 +356,63 @@ describe('replication master (raw replicas)', () => {
     expect(infoField(await c.info('replication'), 'slave0')).toMatch(/state=online/);
     r.close();
     await c.select(3);
+    await c.flushdb();
+    await c.select(0);
+  });
+
+  it('takes the snapshot in slices: the payload is the dataset at the cut, later writes follow it', async () => {
+    await c.select(4);
+    await c.call('DEBUG', 'POPULATE', '200000', 'walk');
+    await c.select(0);
+    const r = await RawReplica.connect(s.port);
+    const other = await RawReplica.connect(s.port);
+    r.send('SYNC'); // (no +FULLRESYNC line for SYNC)
+    other.send('PSYNC', '?', '-1');
+    const full = await other.line();
+    expect(full).toMatch(/^\+FULLRESYNC [0-9a-f]{40} [0-9]+$/);
+    // A BGSAVE alongside: three snapshots intercept the writes below, each for its own cut.
+    expect(await c.bgsave()).toMatch(/Background saving started/);
+    // The walks are running: the loop answers, and these writes land after their cuts.
+    const states = (await c.info('replication')).match(/state=[a-z_]+/g);
+    expect(states).toContain('state=wait_bgsave');
+    await c.select(4);
+    await c.set('walk:1', 'changed');
+    await c.del('walk:2');
+    await c.set('walk:new', 'x');
+    await c.select(0);
+    for (const rep of [r, other]) {
+      const rdb = await rep.payload();
+      const d = decodeRdb(rdb);
+      const keys = new Map<string, string>();
+      d.takeStaged((db, k) => {
+        if (db === 4) keys.set(k.key, String(k.value.ptr));
+      });
+      expect(keys.size).toBe(200000);
+      expect(keys.get('walk:1')).toBe('value:1');
+      expect(keys.get('walk:2')).toBe('value:2');
+      expect(keys.has('walk:new')).toBe(false);
+      expect(await rep.command()).toEqual(['select', '4']);
+      expect(await rep.command()).toEqual(['set', 'walk:1', 'changed']);
+      expect(await rep.command()).toEqual(['del', 'walk:2']);
+      expect(await rep.command()).toEqual(['set', 'walk:new', 'x']);
+      rep.close();
+    }
+    await until(async () => /rdb_bgsave_in_progress:0/.test(await c.info('persistence')), 'the BGSAVE');
+    const [, dir] = (await c.config('GET', 'dir')) as string[];
+    const [, dbfile] = (await c.config('GET', 'dbfilename')) as string[];
+    const saved = new Map<string, string>();
+    decodeRdb(fs.readFileSync(path.join(dir as string, dbfile as string))).takeStaged((db, k) => {
+      if (db === 4) saved.set(k.key, String(k.value.ptr));
+    });
+    expect([saved.size, saved.get('walk:1'), saved.get('walk:2'), saved.has('walk:new')]).toEqual([200000, 'value:1', 'value:2', false]);
+    // A replica that leaves during its snapshot stops the walk and its write interception.
+    const quitter = await RawReplica.connect(s.port);
+    quitter.send('SYNC');
+    await sleep(5);
+    quitter.close();
+    await until(async () => !/state=wait_bgsave/.test(await c.info('replication')), 'the quitter gone');
+    expect(s.engine.ks.hooks.beforeWrite).toBeUndefined();
+    await c.select(4);
     await c.flushdb();
     await c.select(0);
   });

@@ -36,6 +36,9 @@
  *
  * The output format is pluggable (KeyspaceEncoder): the RDB encoder by default; the AOF
  * rewrite passes a command-form encoder for aof-use-rdb-preamble no, and gets the same cut.
+ *
+ * Several snapshots may run at once (a BGSAVE and replicas' full syncs, each with its own
+ * cut): the keyspace's one `beforeWrite` hook calls each snapshot's in turn (attachWriteHook).
  */
 
 import type { Db, Keyspace } from '../../keyspace/db.js';
@@ -55,6 +58,36 @@ interface CapturedDb {
   /** Slots [pos, size) are walked or new; the walk continues at pos - 1. */
   pos: number;
   finished: boolean;
+}
+
+type WriteHook = (db: Db, key: string) => void;
+/** The snapshots' hooks of each keyspace, in the order they started. */
+const writeHooks = new WeakMap<Keyspace, WriteHook[]>();
+
+/** Point the keyspace's beforeWrite at `hooks`: nothing, the one hook, or each in turn. */
+function installWriteHooks(ks: Keyspace, hooks: WriteHook[]): void {
+  if (hooks.length === 0) ks.hooks.beforeWrite = undefined;
+  else if (hooks.length === 1) ks.hooks.beforeWrite = hooks[0];
+  else {
+    ks.hooks.beforeWrite = (db, key) => {
+      for (const h of hooks) h(db, key);
+    };
+  }
+}
+
+function attachWriteHook(ks: Keyspace, hook: WriteHook): void {
+  let hooks = writeHooks.get(ks);
+  if (hooks === undefined) writeHooks.set(ks, (hooks = []));
+  hooks.push(hook);
+  installWriteHooks(ks, hooks);
+}
+
+function detachWriteHook(ks: Keyspace, hook: WriteHook): void {
+  const hooks = writeHooks.get(ks);
+  const i = hooks === undefined ? -1 : hooks.indexOf(hook);
+  if (hooks === undefined || i === -1) return;
+  hooks.splice(i, 1);
+  installWriteHooks(ks, hooks);
 }
 
 export class Snapshot {
@@ -95,7 +128,7 @@ export class Snapshot {
     }
     this.keysTotal = total;
     this.sink(this.enc.header());
-    ks.hooks.beforeWrite = this.beforeWrite;
+    attachWriteHook(ks, this.beforeWrite);
     this.installed = true;
   }
 
@@ -165,7 +198,7 @@ export class Snapshot {
 
   /** Stop intercepting writes (on completion or abort). */
   detach(): void {
-    if (this.installed && this.ks.hooks.beforeWrite === this.beforeWrite) this.ks.hooks.beforeWrite = undefined;
+    if (this.installed) detachWriteHook(this.ks, this.beforeWrite);
     this.installed = false;
   }
 
