@@ -273,21 +273,9 @@ export class RdbDecoder {
     this.done = true;
   }
 
-  /** rdbLoadCheckModuleValue: walk typed module values to the module EOF marker. */
+  /** A MODULE_AUX record nodis cannot interpret: skipped (RdbReader.skipModuleAux), with a log line. */
   private skipModuleAux(at: number): void {
-    const r = this.r;
-    const moduleId = r.len64();
-    r.len(); // when_opcode
-    r.len(); // when
-    for (;;) {
-      const op = r.len();
-      if (op === 0) break;
-      if (op === 1 || op === 2) r.len64();
-      else if (op === 3) r.bytes(4);
-      else if (op === 4) r.bytes(8);
-      else if (op === 5) r.stringBuf();
-      else r.fail(`Unknown module opcode ${op} in module aux data`, at);
-    }
+    const moduleId = this.r.skipModuleAux(at);
     this.opts.log?.('warning', `Skipping module auxiliary data (module id ${String(moduleId)}): no module loaded to read it`);
   }
 }

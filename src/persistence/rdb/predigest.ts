@@ -167,7 +167,7 @@ export class Predigester {
         r.skipString();
         break;
       case RDB_OPCODE_MODULE_AUX:
-        this.skipModuleAux(at);
+        r.skipModuleAux(at);
         break;
       default:
         return false;
@@ -312,24 +312,10 @@ export class Predigester {
     }
   }
 
-  /** The module opcodes of a MODULE_AUX record, to its end marker (decoder.ts skips the same). */
-  private skipModuleAux(at: number): void {
-    const r = this.r;
-    r.len64();
-    r.len();
-    r.len();
-    for (;;) {
-      const op = r.len();
-      if (op === 0) return;
-      if (op === 1 || op === 2) r.len64();
-      else if (op === 3) r.skip(4);
-      else if (op === 4) r.skip(8);
-      else if (op === 5) r.skipString();
-      else r.fail(`Unknown module opcode ${op} in module aux data`, at);
-    }
-  }
-
-  /** EOF (the CRC covers the file up to `crcEnd`, the EOF byte included): check the CRC, write the end with a zero checksum, hand over the last chunk. */
+  /**
+   * EOF (the CRC covers the file up to `crcEnd`, the EOF byte included): check the CRC, write
+   * the end with a zero checksum, hand over the last chunk.
+   */
   private trailer(crcEnd: number, version: number): void {
     const r = this.r;
     this.ensure(9);

@@ -252,6 +252,25 @@ export class RdbReader {
     return s;
   }
 
+  /**
+   * rdbLoadCheckModuleValue for a MODULE_AUX record (after its opcode at `at`): walk its typed
+   * module values to the module EOF marker; returns the module id.
+   */
+  skipModuleAux(at: number): number | bigint {
+    const moduleId = this.len64();
+    this.len(); // when_opcode
+    this.len(); // when
+    for (;;) {
+      const op = this.len();
+      if (op === 0) return moduleId;
+      if (op === 1 || op === 2) this.len64();
+      else if (op === 3) this.skip(4);
+      else if (op === 4) this.skip(8);
+      else if (op === 5) this.skipString();
+      else this.fail(`Unknown module opcode ${op} in module aux data`, at);
+    }
+  }
+
   /** A signed little-endian integer of `size` bytes (1, 2 or 4). */
   private intLE(size: number): number {
     this.need(size);
