@@ -124,7 +124,7 @@ export class Predigester {
         return;
       }
       if (this.opcode(t, at)) {
-        prefixed = t === RDB_OPCODE_EXPIRETIME_MS || t === RDB_OPCODE_EXPIRETIME || t === RDB_OPCODE_IDLE || t === RDB_OPCODE_FREQ;
+        if (t === RDB_OPCODE_EXPIRETIME_MS || t === RDB_OPCODE_EXPIRETIME || t === RDB_OPCODE_IDLE || t === RDB_OPCODE_FREQ) prefixed = true;
       } else {
         this.record(t, at);
         prefixed = false;
