@@ -222,27 +222,49 @@ async function runLoad(engine: Engine, state: RdbLoadState, buf: Buffer, source:
 }
 
 /**
- * The parallel load of a file: the predigest worker reads and predigests it while this thread
- * decodes the chunks. Any failure (a malformed file, the worker dying) empties the keyspace
- * again and throws; the caller then loads the file on one thread, whose error (if any) names
- * the file offset as always.
+ * The parallel load of an RDB (a file, or one held in memory): the predigest worker
+ * predigests it while this thread decodes the chunks. Any failure (a malformed file, the
+ * worker dying) empties the keyspace again and throws; the caller then loads it on one thread,
+ * whose error (if any) names the file offset as always. Resolves with the file's AUX fields.
  */
-async function loadRdbParallel(engine: Engine, state: RdbLoadState, file: string, size: number): Promise<void> {
+async function loadRdbParallel(engine: Engine, state: RdbLoadState, from: string | Buffer, size: number): Promise<ReadonlyMap<string, string>> {
   const limits = limitsFromConfig((n) => engine.config.getNum(n));
   engine.log('verbose', 'Loading RDB in parallel: a worker thread predigests the file');
   const source = new PredigestSource(size, limits, engine.config.getBool('rdbchecksum'));
   try {
-    await source.readFile(file);
+    if (typeof from === 'string') await source.readFile(from);
+    else source.copyFrom(from);
     let first = source.take();
     while (first === null) {
       if (source.error !== null) throw new Error(source.error);
       await source.wait();
       first = source.take();
     }
-    await runLoad(engine, state, first, source, size);
+    return await runLoad(engine, state, first, source, size);
   } finally {
     source.close();
   }
+}
+
+/** Is an RDB of `size` bytes worth the worker (and is the worker there)? */
+function parallelFor(size: number): boolean {
+  return size >= PARALLEL_MIN_BYTES && PredigestSource.available();
+}
+
+/**
+ * Load an RDB held in memory (a replica's sync payload) like loadRdbSliced, in parallel when
+ * it is big enough; a failed parallel attempt is retried on one thread (which reports any
+ * error). Resolves with the file's AUX fields.
+ */
+export async function loadRdbBuffer(engine: Engine, state: RdbLoadState, rdb: Buffer): Promise<ReadonlyMap<string, string>> {
+  if (parallelFor(rdb.length)) {
+    try {
+      return await loadRdbParallel(engine, state, rdb, rdb.length);
+    } catch (e) {
+      engine.log('verbose', `Parallel RDB load stopped (${(e as Error).message}); loading on one thread`);
+    }
+  }
+  return loadRdbSliced(engine, state, rdb);
 }
 
 /** The RDB file a start loads: `dir`/`dbfilename`. */
@@ -265,7 +287,7 @@ export async function loadRdbAtStartup(engine: Engine, state: RdbLoadState): Pro
     throw e;
   }
   const t0 = Date.now();
-  let parallel = size >= PARALLEL_MIN_BYTES && PredigestSource.available();
+  let parallel = parallelFor(size);
   if (parallel) {
     try {
       await loadRdbParallel(engine, state, file, size);

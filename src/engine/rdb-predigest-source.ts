@@ -63,7 +63,7 @@ export class PredigestSource {
   private readonly crc: SharedCrc | null;
   private fileRead = false;
 
-  /** Start the worker for a file of `size` bytes; readFile() must follow. */
+  /** Start the worker for an RDB of `size` bytes; readFile() or copyFrom() must follow. */
   constructor(size: number, limits: PredigestLimits, checksum: boolean) {
     const contents = new SharedArrayBuffer(size);
     const crcState = new SharedArrayBuffer(SHARED_CRC_STATE_BYTES);
@@ -114,6 +114,17 @@ export class PredigestSource {
       state = 2;
       this.error = (e as Error).message;
     }
+    this.begin(state);
+  }
+
+  /** Copy an RDB held in memory (a replica's sync payload) into the shared buffer, then let the worker begin. */
+  copyFrom(rdb: Buffer): void {
+    rdb.copy(new Uint8Array(this.contents));
+    this.begin(1);
+  }
+
+  /** The file's bytes are in (state 1) or could not be read (2): tell the worker. */
+  private begin(state: number): void {
     this.fileRead = state === 1;
     Atomics.store(this.flags, 1, state);
     Atomics.notify(this.flags, 1);

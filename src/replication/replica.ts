@@ -44,7 +44,7 @@ import { quoteArg } from '../config/text.js';
 import { UNRESTRICTED_SUBJECT } from '../engine/acl-hooks.js';
 import { Client } from '../engine/client.js';
 import type { Engine } from '../engine/engine.js';
-import { loadRdbSliced } from '../engine/rdb-load.js';
+import { loadRdbBuffer } from '../engine/rdb-load.js';
 import { F_STALE, F_WRITE } from '../engine/registry.js';
 import { Connection } from '../net/connection.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
@@ -380,7 +380,7 @@ export class ReplicationReplica {
     e.flushAll();
     e.scripting?.flushFunctions();
     this.e.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
-    loadRdbSliced(this.e, this.e.rdbLoad, rdb).then(
+    loadRdbBuffer(this.e, this.e.rdbLoad, rdb).then(
       (aux) => {
         if (gen !== this.gen || this.loadingSock !== sock) return;
         this.loadingSock = null;

@@ -52,8 +52,8 @@ async function populate(c: Redis): Promise<void> {
   await c.select(0);
 }
 
-/** Start dist/main.js on `file`; resolves with the process, its port and its log so far once it loaded or exited. */
-async function startNodis(file: string, extra: string[] = []): Promise<{ child: ChildProcess; port: number; log: () => string; exited: Promise<number | null> }> {
+/** Start dist/main.js on `file`; resolves with the process, its port and its log so far once the log matches `until` or it exited. */
+async function startNodis(file: string, extra: string[] = [], until = /DB loaded from disk/): Promise<{ child: ChildProcess; port: number; log: () => string; exited: Promise<number | null> }> {
   const port = await freePort();
   const child = spawn('node', ['--v8-pool-size=1', path.join(root, 'dist/main.js'), '--port', String(port), '--save', '',
     '--dir', path.dirname(file), '--dbfilename', path.basename(file), '--loglevel', 'verbose', '--enable-debug-command', 'yes', ...extra], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,7 +63,7 @@ async function startNodis(file: string, extra: string[] = []): Promise<{ child: 
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   let gone = false;
   void exited.then(() => (gone = true));
-  for (let i = 0; i < 600 && !gone && !/DB loaded from disk/.test(log); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && !gone && !until.test(log); i++) await new Promise((r) => setTimeout(r, 50));
   return { child, port, log: () => log, exited };
 }
 
@@ -113,6 +113,30 @@ describe('parallel RDB load at startup', () => {
       }
       expect(await c.call('FCALL', 'pf', '0')).toBe(7);
       await redis.select(0);
+    } finally {
+      c.disconnect();
+      n.child.kill('SIGKILL');
+      await n.exited;
+    }
+  }, 60_000);
+
+  it('loads a replica\'s full sync payload through the worker too', async () => {
+    await redis.config('SET', 'repl-diskless-sync-delay', '0');
+    const empty = path.join(dir, 'none.rdb');
+    const n = await startNodis(empty, ['--replicaof', '127.0.0.1', String(real.port)], /Ready to accept connections/);
+    const c = new Redis({ port: n.port, protocol: 2 } as never);
+    try {
+      for (let i = 0; i < 600 && !/master_link_status:up/.test(await c.info('replication')); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await c.info('replication')).toContain('master_link_status:up');
+      expect(n.log()).toMatch(/Loading DB in memory[\s\S]*Loading RDB in parallel/);
+      expect(n.log()).not.toContain('loading on one thread');
+      for (const db of DBS) {
+        await c.select(db);
+        await redis.select(db);
+        expect(await c.dbsize()).toBe(await redis.dbsize());
+      }
+      await redis.select(0);
+      expect(await c.call('DEBUG', 'DIGEST')).toBe(await redis.call('DEBUG', 'DIGEST'));
     } finally {
       c.disconnect();
       n.child.kill('SIGKILL');
