@@ -246,25 +246,27 @@ async function loadRdbParallel(engine: Engine, state: RdbLoadState, from: string
   }
 }
 
-/** Is an RDB of `size` bytes worth the worker (and is the worker there)? */
-function parallelFor(size: number): boolean {
-  return size >= PARALLEL_MIN_BYTES && PredigestSource.available();
+/**
+ * The parallel load when the RDB (a file, or one held in memory) is big enough for the worker
+ * and the worker is there: its AUX fields, or null when it was not tried or failed (logged;
+ * the caller then loads on one thread, which reports any error).
+ */
+async function tryParallel(engine: Engine, state: RdbLoadState, from: string | Buffer, size: number): Promise<ReadonlyMap<string, string> | null> {
+  if (size < PARALLEL_MIN_BYTES || !PredigestSource.available()) return null;
+  try {
+    return await loadRdbParallel(engine, state, from, size);
+  } catch (e) {
+    engine.log('verbose', `Parallel RDB load stopped (${(e as Error).message}); loading on one thread`);
+    return null;
+  }
 }
 
 /**
  * Load an RDB held in memory (a replica's sync payload) like loadRdbSliced, in parallel when
- * it is big enough; a failed parallel attempt is retried on one thread (which reports any
- * error). Resolves with the file's AUX fields.
+ * it is big enough. Resolves with the file's AUX fields.
  */
 export async function loadRdbBuffer(engine: Engine, state: RdbLoadState, rdb: Buffer): Promise<ReadonlyMap<string, string>> {
-  if (parallelFor(rdb.length)) {
-    try {
-      return await loadRdbParallel(engine, state, rdb, rdb.length);
-    } catch (e) {
-      engine.log('verbose', `Parallel RDB load stopped (${(e as Error).message}); loading on one thread`);
-    }
-  }
-  return loadRdbSliced(engine, state, rdb);
+  return (await tryParallel(engine, state, rdb, rdb.length)) ?? loadRdbSliced(engine, state, rdb);
 }
 
 /** The RDB file a start loads: `dir`/`dbfilename`. */
@@ -287,18 +289,9 @@ export async function loadRdbAtStartup(engine: Engine, state: RdbLoadState): Pro
     throw e;
   }
   const t0 = Date.now();
-  let parallel = parallelFor(size);
-  if (parallel) {
-    try {
-      await loadRdbParallel(engine, state, file, size);
-    } catch (e) {
-      // Whatever went wrong, one thread reads the file again and reports any error it finds
-      // with its offset (the predigested stream's offsets are not the file's).
-      engine.log('verbose', `Parallel RDB load stopped (${(e as Error).message}); loading on one thread`);
-      parallel = false;
-    }
-  }
-  if (!parallel) {
+  // After a failed parallel attempt, one thread reads the file again and reports any error it
+  // finds with its offset (the predigested stream's offsets are not the file's).
+  if ((await tryParallel(engine, state, file, size)) === null) {
     try {
       await loadRdbSliced(engine, state, fs.readFileSync(file));
     } catch (e) {

@@ -61,11 +61,11 @@ export class PredigestSource {
   private readonly contents: SharedArrayBuffer;
   /** The checksum both threads advance (null: rdbchecksum off). */
   private readonly crc: SharedCrc | null;
-  private fileRead = false;
 
   /** Start the worker for an RDB of `size` bytes; readFile() or copyFrom() must follow. */
   constructor(size: number, limits: PredigestLimits, checksum: boolean) {
     const contents = new SharedArrayBuffer(size);
+    this.contents = contents;
     const crcState = new SharedArrayBuffer(SHARED_CRC_STATE_BYTES);
     this.crc = checksum ? new SharedCrc(crcState, new Uint8Array(contents)) : null;
     const { port1, port2 } = new MessageChannel();
@@ -86,7 +86,6 @@ export class PredigestSource {
     this.worker.on('exit', (code) => {
       if (code !== 0) this.arrive({ error: `predigest worker exited with code ${code}` });
     });
-    this.contents = contents;
   }
 
   /** Read the file into the shared buffer (while the worker starts up), then let the worker begin. */
@@ -125,7 +124,6 @@ export class PredigestSource {
 
   /** The file's bytes are in (state 1) or could not be read (2): tell the worker. */
   private begin(state: number): void {
-    this.fileRead = state === 1;
     Atomics.store(this.flags, 1, state);
     Atomics.notify(this.flags, 1);
   }
@@ -135,7 +133,8 @@ export class PredigestSource {
    * at it, or it is done); true if a step was taken.
    */
   checksumStep(): boolean {
-    return this.fileRead && this.error === null && !this.ended && this.crc !== null && this.crc.tryStep(CRC_STEP_BYTES);
+    const fileRead = Atomics.load(this.flags, 1) === 1;
+    return fileRead && this.error === null && !this.ended && this.crc !== null && this.crc.tryStep(CRC_STEP_BYTES);
   }
 
   private arrive(m: ChunkMessage): void {

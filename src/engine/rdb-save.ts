@@ -160,11 +160,7 @@ export class RdbSaver {
     const run = this.running;
     if (run === null) return;
     const writer = run.writer;
-    const t0 = Date.now();
-    let done = false;
-    while (!done && writer.error === null && writer.queuedBytes < MAX_QUEUED_BYTES && Date.now() - t0 < SLICE_MS) {
-      done = run.snap.step(128); // small steps: a cold (not yet optimized) first slice stays near SLICE_MS
-    }
+    const done = run.snap.walk(SLICE_MS, () => writer.error === null && writer.queuedBytes < MAX_QUEUED_BYTES);
     if (writer.error !== null) {
       run.error = writer.error;
       this.finish(run, false);

@@ -46,7 +46,8 @@ export interface KeyspaceHooks {
   expired(db: Db, key: string): void;
   /**
    * Called before `key` of `db` is written, deleted or (re)created, or its TTL changes: the
-   * forkless snapshot serializes the old entry first (set while a BGSAVE runs).
+   * forkless snapshot serializes the old entry first (set by Keyspace.addWriteHook while a
+   * BGSAVE, a rewrite or a full sync runs).
    */
   beforeWrite?: ((db: Db, key: string) => void) | undefined;
   /**
@@ -370,6 +371,36 @@ export class Keyspace implements KeyspaceEnv {
   ) {
     this.dbs = [];
     for (let i = 0; i < count; i++) this.dbs.push(new Db(i, this));
+  }
+
+  /* ---- write hooks -------------------------------------------------------------------- */
+
+  /** The hooks of the running snapshots, in the order they started (hooks.beforeWrite calls each). */
+  private readonly writeHooks: Array<(db: Db, key: string) => void> = [];
+
+  /** A snapshot starts intercepting writes (several may run at once, each with its own cut). */
+  addWriteHook(hook: (db: Db, key: string) => void): void {
+    this.writeHooks.push(hook);
+    this.installWriteHooks();
+  }
+
+  removeWriteHook(hook: (db: Db, key: string) => void): void {
+    const i = this.writeHooks.indexOf(hook);
+    if (i === -1) return;
+    this.writeHooks.splice(i, 1);
+    this.installWriteHooks();
+  }
+
+  /** Point hooks.beforeWrite at nothing, the one hook, or each in turn (the hot path sees one call). */
+  private installWriteHooks(): void {
+    const hooks = this.writeHooks;
+    if (hooks.length === 0) this.hooks.beforeWrite = undefined;
+    else if (hooks.length === 1) this.hooks.beforeWrite = hooks[0];
+    else {
+      this.hooks.beforeWrite = (db, key) => {
+        for (const h of hooks) h(db, key);
+      };
+    }
   }
 
   /** Set the cached command time (and the LRU clock derived from it). */

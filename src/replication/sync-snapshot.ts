@@ -37,10 +37,7 @@ export class SyncSnapshot {
 
   private readonly slice = (): void => {
     if (this.stopped) return;
-    const t0 = Date.now();
-    let finished = false;
-    while (!finished && Date.now() - t0 < SLICE_MS) finished = this.snap.step(128);
-    if (!finished) {
+    if (!this.snap.walk(SLICE_MS)) {
       setImmediate(this.slice);
       return;
     }

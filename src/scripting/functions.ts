@@ -18,14 +18,12 @@
 
 import { splitArgs } from '../config/text.js';
 import { RdbWriter } from '../persistence/rdb/byte-writer.js';
-import { RDB_OPCODE_FUNCTION2, RDB_VERSION } from '../persistence/rdb/constants.js';
+import { RDB_OPCODE_FUNCTION, RDB_OPCODE_FUNCTION2, RDB_VERSION } from '../persistence/rdb/constants.js';
 import { crc64 } from '../util/crc64.js';
 import { lzfDecompress } from '../util/lzf.js';
 import { bytesOf } from './lua/fengari.js';
 import { SCRIPT_FLAGS, type LoadContext, type LuaVM } from './vm.js';
 
-/** The old (7.0 release candidates) library opcode, still read by RESTORE. */
-const RDB_OPCODE_FUNCTION = 246;
 export const LOAD_TIMEOUT_MS = 500;
 export const ENGINE_NAME = 'LUA';
 

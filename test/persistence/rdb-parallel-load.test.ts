@@ -164,7 +164,7 @@ describe('parallel RDB load at startup', () => {
     fs.writeFileSync(file, bad);
     const n = await startNodis(file);
     expect(await n.exited).toBe(1);
-    expect(n.log()).toContain('Parallel RDB load stopped (Wrong RDB checksum)');
+    expect(n.log()).toContain('Parallel RDB load stopped (Wrong RDB checksum expected:');
     expect(n.log()).toMatch(/Fatal error loading the DB: Wrong RDB checksum expected: \([0-9a-f]+\) got: \([0-9a-f]+\)/);
     const m = await startNodis(file, ['--rdbchecksum', 'no']);
     try {

@@ -14,6 +14,7 @@ import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
 import { decodeRdb, RdbDecoder, RdbFormatError, type StagedKey } from '../../src/persistence/rdb/decoder.js';
 import { dumpPayload, encodeKeyspaceToBuffer } from '../../src/persistence/rdb/encoder.js';
 import { Predigester } from '../../src/persistence/rdb/predigest.js';
+import { SHARED_CRC_STATE_BYTES, SharedCrc } from '../../src/persistence/rdb/shared-crc.js';
 import { DEFAULT_LIMITS } from '../../src/persistence/rdb/decode-object.js';
 import { Keyspace } from '../../src/keyspace/db.js';
 import { applyRdb } from '../../src/persistence/rdb/decoder.js';
@@ -69,7 +70,7 @@ function predigest(buf: Buffer, chunkBytes: number): Buffer[] {
   const p = new Predigester(buf, DEFAULT_LIMITS, (out, length) => {
     chunks.push(Buffer.from(out.subarray(0, length)));
     return out;
-  }, { checksum: true, chunkBytes });
+  }, { checksum: new SharedCrc(new SharedArrayBuffer(SHARED_CRC_STATE_BYTES), buf), chunkBytes });
   p.run();
   return chunks;
 }

@@ -380,11 +380,7 @@ export class AofManager {
     const run = this.run;
     if (run === null) return;
     const writer = run.writer;
-    const t0 = Date.now();
-    let done = false;
-    while (!done && writer.error === null && writer.queuedBytes < MAX_QUEUED_BYTES && Date.now() - t0 < SLICE_MS) {
-      done = run.snap.step(128);
-    }
+    const done = run.snap.walk(SLICE_MS, () => writer.error === null && writer.queuedBytes < MAX_QUEUED_BYTES);
     if (writer.error !== null) {
       this.rewriteFailed(run, writer.error.message);
       return;

@@ -44,6 +44,25 @@ function intEncodingSize(v: number): number {
   return 0;
 }
 
+/** rdbSaveLen into b at p (room for 9 bytes made); returns the end. `n` is exact up to 2^53. */
+export function writeRdbLen(b: Buffer, p: number, n: number): number {
+  if (n < 64) {
+    b[p++] = (RDB_6BITLEN << 6) | n;
+  } else if (n < 16384) {
+    b[p++] = (RDB_14BITLEN << 6) | (n >>> 8);
+    b[p++] = n & 0xff;
+  } else if (n <= 0xffffffff) {
+    b[p++] = RDB_32BITLEN;
+    b.writeUInt32BE(n, p);
+    p += 4;
+  } else {
+    b[p++] = RDB_64BITLEN;
+    b.writeBigUInt64BE(BigInt(n), p);
+    p += 8;
+  }
+  return p;
+}
+
 export class RdbWriter {
   private buf: Buffer = Buffer.allocUnsafe(INITIAL);
   private pos = 0;
@@ -99,23 +118,7 @@ export class RdbWriter {
   /** rdbSaveLen. `n` is a non-negative integer (exact up to 2^53). */
   len(n: number): void {
     this.ensure(9);
-    const b = this.buf;
-    let p = this.pos;
-    if (n < 64) {
-      b[p++] = (RDB_6BITLEN << 6) | n;
-    } else if (n < 16384) {
-      b[p++] = (RDB_14BITLEN << 6) | (n >>> 8);
-      b[p++] = n & 0xff;
-    } else if (n <= 0xffffffff) {
-      b[p++] = RDB_32BITLEN;
-      b.writeUInt32BE(n, p);
-      p += 4;
-    } else {
-      b[p++] = RDB_64BITLEN;
-      b.writeBigUInt64BE(BigInt(n), p);
-      p += 8;
-    }
-    this.pos = p;
+    this.pos = writeRdbLen(this.buf, this.pos, n);
   }
 
   /** rdbSaveMillisecondTime: a signed 64-bit little-endian integer. */

@@ -14,7 +14,13 @@ export const RDB_TYPE_ZSET = 3;
 export const RDB_TYPE_HASH = 4;
 export const RDB_TYPE_ZSET_2 = 5;
 export const RDB_TYPE_MODULE_2 = 7;
+export const RDB_TYPE_HASH_ZIPMAP = 9;
+export const RDB_TYPE_LIST_ZIPLIST = 10;
 export const RDB_TYPE_SET_INTSET = 11;
+export const RDB_TYPE_ZSET_ZIPLIST = 12;
+export const RDB_TYPE_HASH_ZIPLIST = 13;
+export const RDB_TYPE_LIST_QUICKLIST = 14;
+export const RDB_TYPE_STREAM_LISTPACKS = 15;
 export const RDB_TYPE_HASH_LISTPACK = 16;
 export const RDB_TYPE_ZSET_LISTPACK = 17;
 export const RDB_TYPE_LIST_QUICKLIST_2 = 18;
@@ -36,6 +42,8 @@ export function isValueType(t: number): boolean {
 
 /* Opcodes (special "types" that are not keys). */
 export const RDB_OPCODE_FUNCTION2 = 245;
+/** A function library in the 7.0 release candidates' form (name, engine, description, body). */
+export const RDB_OPCODE_FUNCTION = 246;
 export const RDB_OPCODE_MODULE_AUX = 247;
 export const RDB_OPCODE_IDLE = 248;
 export const RDB_OPCODE_FREQ = 249;

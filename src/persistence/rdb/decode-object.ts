@@ -33,14 +33,11 @@ import { canonU64, idFromKey, type StreamId, type U64 } from '../../ds/stream-id
 import { intsetElements, listpackElements, ziplistElements, zipmapElements } from './blob-decoders.js';
 import { hashListpackFast, zsetListpackFast } from './listpack-convert.js';
 import type { RdbReader } from './rdb-reader.js';
-import { RDB_TYPE_PREDIGESTED_HASH, RDB_TYPE_STREAM_LISTPACKS_3 } from './constants.js';
+import {
+  RDB_TYPE_HASH_ZIPLIST, RDB_TYPE_HASH_ZIPMAP, RDB_TYPE_LIST_QUICKLIST, RDB_TYPE_LIST_ZIPLIST, RDB_TYPE_PREDIGESTED_HASH,
+  RDB_TYPE_STREAM_LISTPACKS, RDB_TYPE_STREAM_LISTPACKS_3, RDB_TYPE_ZSET_ZIPLIST,
+} from './constants.js';
 
-export const RDB_TYPE_LIST_ZIPLIST = 10;
-export const RDB_TYPE_HASH_ZIPMAP = 9;
-export const RDB_TYPE_ZSET_ZIPLIST = 12;
-export const RDB_TYPE_HASH_ZIPLIST = 13;
-export const RDB_TYPE_LIST_QUICKLIST = 14;
-export const RDB_TYPE_STREAM_LISTPACKS = 15;
 
 /** The config thresholds that pick encodings of loaded values. */
 export interface DecodeLimits {

@@ -32,15 +32,13 @@ import type { RObject } from '../../keyspace/object.js';
 import { Crc64 } from '../../util/crc64.js';
 import {
   RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
-  RDB_OPCODE_FUNCTION2, RDB_OPCODE_IDLE, RDB_OPCODE_MODULE_AUX, RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB,
+  RDB_OPCODE_FUNCTION, RDB_OPCODE_FUNCTION2, RDB_OPCODE_IDLE, RDB_OPCODE_MODULE_AUX, RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB,
   RDB_TYPE_PREDIGESTED_HASH, RDB_TYPE_PREDIGESTED_ZSET, RDB_VERSION, isValueType,
 } from './constants.js';
 import { DEFAULT_LIMITS, decodeObject, decodePredigested, type DecodeLimits } from './decode-object.js';
 import { RdbFormatError, RdbReader } from './rdb-reader.js';
 
 export { RdbFormatError };
-
-const RDB_OPCODE_FUNCTION = 246;
 
 export interface StagedKey {
   key: string;

@@ -22,13 +22,14 @@
  *
  * The fast path never reports errors: anything it does not take on, a malformed blob, a value
  * over the listpack limits, duplicates, zset pairs out of order, makes it return false / null,
- * and the caller runs the general path, which refuses bad input with the proper message or converts to
- * the big encoding. So the fast path accepts exactly a subset of what the general path accepts,
+ * and the caller runs the general path, which refuses bad input with the proper message or
+ * converts to the big encoding. So the fast path accepts exactly a subset of what the general path accepts,
  * with the same result. O(blob size); duplicate checks O(n^2) byte compares up to 16 fields,
  * a Set above.
  */
 
 import { H_FLOAT, H_INT, int32Zigzag, varintLen } from '../../ds/listpack.js';
+import { writeSafeInt } from '../../util/numbers.js';
 
 let scratch = Buffer.allocUnsafe(1 << 16);
 /** Start of entries in the scratch buffer: room for the count varint in front of them. */
@@ -186,22 +187,14 @@ function copyEntry(b: Buffer, kind: number, maxValue: number, out: number): numb
     eLen = t.length;
     return out + scratch.latin1Write(t, out);
   }
-  // The decimal text of a safe integer, written digit by digit (no string in between).
-  let a = v < 0 ? -v : v;
-  let n = v < 0 ? 2 : 1;
-  for (let q = a; q >= 10; q = Math.floor(q / 10)) n++;
-  if (n > maxValue) return -1;
-  out = writeVarint(n * 2, out);
-  eOff = out;
-  eLen = n;
-  const s = scratch;
-  if (v < 0) s[out] = 45;
-  for (let i = out + n - 1; ; i--) {
-    s[i] = 48 + (a % 10);
-    a = Math.floor(a / 10);
-    if (a === 0) break;
-  }
-  return out + n;
+  // The decimal text of a safe integer, written digit by digit (no string in between). It has
+  // at most 17 chars, so its header (2 * length) is one varint byte, written after the digits.
+  eOff = out + 1;
+  const end = writeSafeInt(scratch, eOff, v);
+  eLen = end - eOff;
+  if (eLen > maxValue) return -1;
+  scratch[out] = eLen * 2;
+  return end;
 }
 
 /** Are scratch[a, a+len) and scratch[c, c+len) the same bytes? (from the end: fields often differ there) */

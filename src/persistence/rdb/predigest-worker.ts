@@ -50,13 +50,13 @@ if (port !== null) {
     Atomics.wait(flags, 1, 0);
     if (Atomics.load(flags, 1) !== 1) throw new Error('the RDB file could not be read');
     const buf = Buffer.from(data.contents);
-    const crc = new SharedCrc(data.crcState, buf);
+    const crc = data.checksum ? new SharedCrc(data.crcState, buf) : null;
     const chunkSize = data.chunkBytes + (data.chunkBytes >> 2);
     const emit = (out: Buffer, length: number, srcPos: number): Buffer => {
       for (;;) {
         const n = Atomics.load(flags, 0);
         if (n < data.maxInflight) break;
-        if (!data.checksum || !crc.tryStep(CRC_STEP_BYTES)) Atomics.wait(flags, 0, n);
+        if (crc === null || !crc.tryStep(CRC_STEP_BYTES)) Atomics.wait(flags, 0, n);
       }
       Atomics.add(flags, 0, 1);
       const ab = out.buffer as ArrayBuffer;
@@ -64,10 +64,7 @@ if (port !== null) {
       const back = receiveMessageOnPort(data.recycle)?.message as ArrayBuffer | undefined;
       return back !== undefined && back.byteLength >= chunkSize ? Buffer.from(back) : newChunk(chunkSize);
     };
-    const p = new Predigester(buf, data.limits, emit, { checksum: false, chunkBytes: data.chunkBytes });
-    p.run();
-    const expected = p.checksumExpected;
-    if (data.checksum && expected !== 0n && crc.finish(p.checksumEnd) !== expected) throw new Error('Wrong RDB checksum');
+    new Predigester(buf, data.limits, emit, { checksum: crc, chunkBytes: data.chunkBytes }).run();
     port.postMessage({ done: true });
     data.recycle.close();
   } catch (e) {

@@ -18,9 +18,9 @@
  *     payload is one plain string holding the translated nodis listpack; one that it does not
  *     take on (over the listpack limits, duplicates, malformed) is copied inflated under its
  *     own type, and the main thread's general path converts or refuses it;
- *   - the trailer is written as zeros ("not computed"): the CRC-64 is checked here as the walk
- *     goes (each chunk summed when it is handed over), or, in the parallel loader, by the main
- *     thread in the time it would otherwise wait for chunks (the file is shared memory).
+ *   - the trailer is written as zeros ("not computed"): the CRC-64 is checked here, at the
+ *     trailer, through a SharedCrc that the parallel loader's two threads advance whenever
+ *     they have time (shared-crc.ts), so little of it is left for the end.
  * Everything else (opcodes, the other value types) is copied byte for byte, walked with the
  * format's length rules (RdbReader.skipString and the per-type skips below) without decoding.
  *
@@ -33,20 +33,17 @@
  * Cost: O(file size) time, the chunks in flight of memory (the loader bounds their number).
  */
 
-import { Crc64 } from '../../util/crc64.js';
 import {
   RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME, RDB_OPCODE_EXPIRETIME_MS, RDB_OPCODE_FREQ,
-  RDB_OPCODE_FUNCTION2, RDB_OPCODE_IDLE, RDB_OPCODE_MODULE_AUX, RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB,
-  RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_LIST, RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_PREDIGESTED_HASH,
-  RDB_TYPE_PREDIGESTED_ZSET, RDB_TYPE_SET, RDB_TYPE_STREAM_LISTPACKS_2, RDB_TYPE_STREAM_LISTPACKS_3,
+  RDB_OPCODE_FUNCTION, RDB_OPCODE_FUNCTION2, RDB_OPCODE_IDLE, RDB_OPCODE_MODULE_AUX, RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB,
+  RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_LIST, RDB_TYPE_LIST_QUICKLIST, RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_PREDIGESTED_HASH,
+  RDB_TYPE_PREDIGESTED_ZSET, RDB_TYPE_SET, RDB_TYPE_STREAM_LISTPACKS, RDB_TYPE_STREAM_LISTPACKS_2, RDB_TYPE_STREAM_LISTPACKS_3,
   RDB_TYPE_STRING, RDB_TYPE_ZSET, RDB_TYPE_ZSET_2, RDB_TYPE_ZSET_LISTPACK, RDB_VERSION, isValueType,
 } from './constants.js';
+import { writeRdbLen } from './byte-writer.js';
 import { convertedLength, copyConverted, hashListpackConvert, zsetListpackConvert } from './listpack-convert.js';
 import { RdbFormatError, RdbReader } from './rdb-reader.js';
-
-const RDB_OPCODE_FUNCTION = 246;
-const RDB_TYPE_LIST_QUICKLIST = 14;
-const RDB_TYPE_STREAM_LISTPACKS = 15;
+import type { SharedCrc } from './shared-crc.js';
 
 /** The listpack limits the translation checks (DecodeLimits' hash and zset parts). */
 export interface PredigestLimits {
@@ -61,8 +58,12 @@ export interface PredigestLimits {
 export type ChunkSink = (out: Buffer, length: number, srcPos: number) => Buffer;
 
 export interface PredigestOptions {
-  /** Verify the CRC-64 trailer here (else the caller may: checksumExpected / checksumEnd). */
-  checksum: boolean;
+  /**
+   * The file's CRC-64, which the caller may advance meanwhile (shared-crc.ts: the parallel
+   * loader's threads step it when they have time); the walk finishes it at the trailer and
+   * refuses a mismatch with Redis's message. Null: not checked (rdbchecksum no).
+   */
+  checksum: SharedCrc | null;
   /**
    * Chunks are handed over once they hold this many bytes; the first ones sooner (from a
    * sixteenth of it, doubling), so the consumer starts while this walk is still cold.
@@ -79,17 +80,8 @@ export class Predigester {
   private readonly r: RdbReader;
   private out: Buffer;
   private o = 0;
-  private readonly crc: Crc64;
   /** The current chunk is handed over once it holds this many bytes. */
   private flushAt: number;
-  /** File bytes up to here are already in the CRC. */
-  private crcAt = 0;
-  /**
-   * After run(): the CRC-64 the file's trailer holds (0n: none, or not computed) and the end
-   * of the bytes it covers, for a caller that checks it itself (opts.checksum false).
-   */
-  checksumExpected = 0n;
-  checksumEnd = 0;
 
   constructor(
     buf: Buffer,
@@ -99,7 +91,6 @@ export class Predigester {
   ) {
     this.r = new RdbReader(buf);
     this.out = newChunk(opts.chunkBytes + (opts.chunkBytes >> 2));
-    this.crc = new Crc64();
     this.flushAt = Math.max(1, opts.chunkBytes >> 4);
   }
 
@@ -205,7 +196,7 @@ export class Predigester {
       const n = convertedLength();
       this.out[typeAt] = t === RDB_TYPE_HASH_LISTPACK ? RDB_TYPE_PREDIGESTED_HASH : RDB_TYPE_PREDIGESTED_ZSET;
       this.ensure(n + 9);
-      this.writeLen(n);
+      this.o = writeRdbLen(this.out, this.o, n);
       this.o += copyConverted(this.out, this.o);
       return;
     }
@@ -230,7 +221,7 @@ export class Predigester {
     const r = this.r;
     const n = r.blobEnd - r.blobStart;
     this.ensure(n + 9);
-    this.writeLen(n);
+    this.o = writeRdbLen(this.out, this.o, n);
     this.o += r.blobBuf.copy(this.out, this.o, r.blobStart, r.blobEnd);
   }
 
@@ -313,37 +304,30 @@ export class Predigester {
   }
 
   /**
-   * EOF (the CRC covers the file up to `crcEnd`, the EOF byte included): check the CRC, write
-   * the end with a zero checksum, hand over the last chunk.
+   * EOF (the CRC covers the file up to `crcEnd`, the EOF byte included): write the end with a
+   * zero checksum, hand over the last chunk, then check the CRC (the consumer decodes that
+   * chunk meanwhile, and must not take the load as done before the walk returns); a mismatch
+   * fails with Redis's message.
    */
   private trailer(crcEnd: number, version: number): void {
     const r = this.r;
     this.ensure(9);
     this.out[this.o++] = RDB_OPCODE_EOF;
+    const expected = version >= 5 ? r.bytes(8).readBigUInt64LE(0) : 0n;
     if (version >= 5) {
-      const expected = r.bytes(8).readBigUInt64LE(0);
-      this.checksumExpected = expected;
-      this.checksumEnd = crcEnd;
-      if (expected !== 0n && this.opts.checksum) {
-        const got = this.crc.update(r.buf, this.crcAt, crcEnd).value;
-        this.crcAt = crcEnd;
-        if (got !== expected) {
-          r.fail(`Wrong RDB checksum expected: (${expected.toString(16)}) got: (${got.toString(16)}). Aborting now.`, crcEnd);
-        }
-      }
       this.out.fill(0, this.o, this.o + 8);
       this.o += 8;
     }
     this.flush();
+    if (expected === 0n || this.opts.checksum === null) return;
+    const got = this.opts.checksum.finish(crcEnd);
+    if (got !== expected) {
+      r.fail(`Wrong RDB checksum expected: (${expected.toString(16)}) got: (${got.toString(16)}). Aborting now.`, crcEnd);
+    }
   }
 
   private flush(): void {
-    const r = this.r;
-    if (this.opts.checksum) {
-      this.crc.update(r.buf, this.crcAt, r.pos);
-      this.crcAt = r.pos;
-    }
-    this.out = this.emit(this.out, this.o, r.pos);
+    this.out = this.emit(this.out, this.o, this.r.pos);
     this.o = 0;
     this.flushAt = Math.min(this.opts.chunkBytes, this.flushAt * 2);
   }
@@ -365,26 +349,6 @@ export class Predigester {
     let o = this.o;
     if (n < 32) for (let i = from; i < to; i++) out[o++] = src[i] as number;
     else o += src.copy(out, o, from, to);
-    this.o = o;
-  }
-
-  /** An RDB length (room already made). */
-  private writeLen(n: number): void {
-    const out = this.out;
-    let o = this.o;
-    if (n < 64) out[o++] = n;
-    else if (n < 16384) {
-      out[o++] = 0x40 | (n >> 8);
-      out[o++] = n & 0xff;
-    } else if (n <= 0xffffffff) {
-      out[o++] = 0x80;
-      out.writeUInt32BE(n, o);
-      o += 4;
-    } else {
-      out[o++] = 0x81;
-      out.writeBigUInt64BE(BigInt(n), o);
-      o += 8;
-    }
     this.o = o;
   }
 }

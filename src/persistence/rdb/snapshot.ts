@@ -38,14 +38,13 @@
  * rewrite passes a command-form encoder for aof-use-rdb-preamble no, and gets the same cut.
  *
  * Several snapshots may run at once (a BGSAVE and replicas' full syncs, each with its own
- * cut): the keyspace's one `beforeWrite` hook calls each snapshot's in turn (attachWriteHook).
+ * cut): the keyspace's one `beforeWrite` hook calls each snapshot's in turn (addWriteHook).
  */
 
 import type { Db, Keyspace } from '../../keyspace/db.js';
 import type { RObject } from '../../keyspace/object.js';
 import type { Dict } from '../../ds/dict.js';
 import { CHUNK_BYTES, type KeyspaceEncoder, RdbEncoder, type RdbOptions } from './encoder.js';
-
 
 interface CapturedDb {
   id: number;
@@ -58,36 +57,6 @@ interface CapturedDb {
   /** Slots [pos, size) are walked or new; the walk continues at pos - 1. */
   pos: number;
   finished: boolean;
-}
-
-type WriteHook = (db: Db, key: string) => void;
-/** The snapshots' hooks of each keyspace, in the order they started. */
-const writeHooks = new WeakMap<Keyspace, WriteHook[]>();
-
-/** Point the keyspace's beforeWrite at `hooks`: nothing, the one hook, or each in turn. */
-function installWriteHooks(ks: Keyspace, hooks: WriteHook[]): void {
-  if (hooks.length === 0) ks.hooks.beforeWrite = undefined;
-  else if (hooks.length === 1) ks.hooks.beforeWrite = hooks[0];
-  else {
-    ks.hooks.beforeWrite = (db, key) => {
-      for (const h of hooks) h(db, key);
-    };
-  }
-}
-
-function attachWriteHook(ks: Keyspace, hook: WriteHook): void {
-  let hooks = writeHooks.get(ks);
-  if (hooks === undefined) writeHooks.set(ks, (hooks = []));
-  hooks.push(hook);
-  installWriteHooks(ks, hooks);
-}
-
-function detachWriteHook(ks: Keyspace, hook: WriteHook): void {
-  const hooks = writeHooks.get(ks);
-  const i = hooks === undefined ? -1 : hooks.indexOf(hook);
-  if (hooks === undefined || i === -1) return;
-  hooks.splice(i, 1);
-  installWriteHooks(ks, hooks);
 }
 
 export class Snapshot {
@@ -128,7 +97,7 @@ export class Snapshot {
     }
     this.keysTotal = total;
     this.sink(this.enc.header());
-    attachWriteHook(ks, this.beforeWrite);
+    ks.addWriteHook(this.beforeWrite);
     this.installed = true;
   }
 
@@ -196,9 +165,21 @@ export class Snapshot {
     return true;
   }
 
+  /**
+   * One time slice of the walk: steps of 128 keys (small, so a cold, not yet optimized first
+   * slice stays near its budget) for up to `ms` milliseconds, while `more()` allows (a writer
+   * with a full queue says stop). Returns true when the snapshot is complete.
+   */
+  walk(ms: number, more: () => boolean = () => true): boolean {
+    const t0 = Date.now();
+    let done = false;
+    while (!done && more() && Date.now() - t0 < ms) done = this.step(128);
+    return done;
+  }
+
   /** Stop intercepting writes (on completion or abort). */
   detach(): void {
-    if (this.installed) detachWriteHook(this.ks, this.beforeWrite);
+    if (this.installed) this.ks.removeWriteHook(this.beforeWrite);
     this.installed = false;
   }
 
