@@ -22,9 +22,9 @@ import { keyRange } from './spec.js';
 import type { Ctx } from './context.js';
 import { replyHelp } from './lookup.js';
 import { type RObject, OBJ_STRING, ENC_INT, encodingName } from '../keyspace/object.js';
+import { idleSeconds, lfuDecayed } from '../keyspace/evict.js';
 import { string2l } from '../util/numbers.js';
 
-const LRU_CLOCK_MAX = (1 << 24) - 1;
 const OBJ_SHARED_INTEGERS = 10000;
 const OBJ_SHARED_REFCOUNT = 2147483647;
 
@@ -55,22 +55,6 @@ function refcountOf(c: Ctx, o: RObject): number {
     if (v !== null && v >= 0 && v < OBJ_SHARED_INTEGERS && sharedIntegersInUse(c)) return OBJ_SHARED_REFCOUNT;
   }
   return 1;
-}
-
-/** estimateObjectIdleTime in seconds. */
-export function idleSeconds(lru: number, lruClock: number): number {
-  return lruClock >= lru ? lruClock - lru : lruClock + (LRU_CLOCK_MAX - lru);
-}
-
-/** LFUDecrAndReturn: the LFU counter after the decay owed since its last decrement. */
-export function lfuCounter(lru: number, nowMs: number, decayMinutes: number): number {
-  const ldt = lru >>> 8;
-  let counter = lru & 255;
-  const now = Math.floor(nowMs / 60000) & 65535;
-  const elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
-  const periods = decayMinutes > 0 ? Math.floor(elapsed / decayMinutes) : 0;
-  if (periods) counter = periods > counter ? 0 : counter - periods;
-  return counter;
 }
 
 const HELP = [
@@ -126,7 +110,7 @@ function objectFreq(c: Ctx, argv: string[]): void {
     );
     return;
   }
-  c.reply.integer(lfuCounter(o.lru, c.now, c.server.configNumber('lfu-decay-time')));
+  c.reply.integer(lfuDecayed(o.lru, c.now, c.server.configNumber('lfu-decay-time')));
 }
 
 /* ---- metadata (src/commands/*.json of Redis 7.0.15) --------------------------------------- */

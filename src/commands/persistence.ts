@@ -10,10 +10,10 @@ import { CALL_FROM_AOF, type Ctx } from './context.js';
 import { int64Arg, is } from './args.js';
 import { dbAdd, lookupRead } from './lookup.js';
 import { NOTIFY_GENERIC } from '../keyspace/notify.js';
+import { lruFromSaved } from '../keyspace/evict.js';
 import * as E from '../protocol/errors.js';
 
 const BUSYKEY = 'BUSYKEY Target key name already exists.';
-const LRU_CLOCK_MAX = (1 << 24) - 1;
 
 function dumpCommand(c: Ctx, argv: string[]): void {
   const o = lookupRead(c, c.db, argv[1] as string);
@@ -105,15 +105,8 @@ function restoreCommand(c: Ctx, argv: string[]): void {
       c.rewritePropagation(out);
     }
   }
-  // objectSetLRUOrLFU
-  const policy = c.server.configString('maxmemory-policy');
-  if (freq >= 0 && policy.endsWith('-lfu')) {
-    o.lru = ((Math.floor(c.now / 60000) & 65535) * 256) | freq;
-  } else if (idle >= 0 && policy.endsWith('-lru')) {
-    let abs = c.ks.lruClock - idle;
-    if (abs < 0) abs = LRU_CLOCK_MAX - abs;
-    o.lru = abs;
-  }
+  const lru = lruFromSaved(c.ks.lfu, freq, idle, c.ks.lruClock, c.now);
+  if (lru !== undefined) o.lru = lru;
   c.modified(db, key);
   c.notify(NOTIFY_GENERIC, 'restore', key, db.id);
   c.reply.ok();

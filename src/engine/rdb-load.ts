@@ -25,13 +25,13 @@ import { limitsFromConfig } from '../persistence/rdb/decode-object.js';
 import { Dict } from '../ds/dict.js';
 import type { RObject } from '../keyspace/object.js';
 import type { Db } from '../keyspace/db.js';
+import { lruFromSaved } from '../keyspace/evict.js';
 import { PredigestSource } from './rdb-predigest-source.js';
 
 /** Wall-clock budget of one loading slice. */
 const SLICE_MS = 5;
 /** Files from this size on load in parallel (below it the worker's start-up costs more than it saves). */
 const PARALLEL_MIN_BYTES = 1 << 20;
-const LRU_CLOCK_MAX = (1 << 24) - 1;
 
 export interface LoadProgress {
   startTime: number;
@@ -88,17 +88,6 @@ export function loadRdbFunctions(engine: Engine, codes: readonly string[], repla
   return codes.length;
 }
 
-/** objectSetLRUOrLFU for a loaded key's IDLE / FREQ. */
-function lruFor(engine: Engine, policy: string, idle: number, freq: number): number | undefined {
-  if (freq < 0 && idle < 0) return undefined;
-  if (freq >= 0 && policy.endsWith('-lfu')) return ((Math.floor(Date.now() / 60000) & 65535) * 256) | freq;
-  if (idle >= 0 && policy.endsWith('-lru')) {
-    const abs = engine.ks.lruClock - idle;
-    return abs < 0 ? LRU_CLOCK_MAX - abs : abs;
-  }
-  return undefined;
-}
-
 /**
  * Load `buf` (a whole RDB file) into the engine's keyspace in time slices. Resolves with the
  * file's AUX fields (a replica reads repl-stream-db there); rejects (after emptying the
@@ -115,14 +104,13 @@ export function loadRdbSliced(engine: Engine, state: RdbLoadState, buf: Buffer):
 async function runLoad(engine: Engine, state: RdbLoadState, buf: Buffer, source: PredigestSource | null, totalBytes = buf.length): Promise<ReadonlyMap<string, string>> {
   const ks = engine.ks;
   const isReplica = ks.isReplica;
-  const policy = engine.config.getStr('maxmemory-policy');
   let loaded = 0;
   /** Each key straight into its database (the bulk path: no staging). */
   const sink = (dbid: number, key: string, value: RObject, expire: number, idle: number, freq: number): void => {
     const db = ks.dbs[dbid];
     if (db === undefined) return;
     if (idle >= 0 || freq >= 0) {
-      const lru = lruFor(engine, policy, idle, freq);
+      const lru = lruFromSaved(ks.lfu, freq, idle, ks.lruClock, Date.now());
       if (lru !== undefined) value.lru = lru;
     }
     db.addLoaded(key, value, expire);

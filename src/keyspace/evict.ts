@@ -70,9 +70,27 @@ export function parsePolicy(name: string): EvictionPolicy {
 
 /* ---- LRU ------------------------------------------------------------------------------------ */
 
+/** estimateObjectIdleTime, in seconds (the 24-bit clock wraps every 2^24 s). */
+export function idleSeconds(lru: number, lruClock: number): number {
+  return lruClock >= lru ? lruClock - lru : lruClock + (LRU_CLOCK_MAX - lru);
+}
+
 /** estimateObjectIdleTime, in milliseconds (the clock has a 1 s resolution). */
 export function idleMs(lru: number, lruClock: number): number {
-  return (lruClock >= lru ? lruClock - lru : lruClock + (LRU_CLOCK_MAX - lru)) * 1000;
+  return idleSeconds(lru, lruClock) * 1000;
+}
+
+/**
+ * objectSetLRUOrLFU: the lru field of a key loaded (RDB) or restored (RESTORE) with a FREQ
+ * counter and / or an IDLE time in seconds (-1: absent): under an LFU policy the counter
+ * stamped now, under any other the access time `idle` seconds ago on the wrapping 24-bit
+ * clock; undefined when the policy's kind was not given.
+ */
+export function lruFromSaved(lfu: boolean, freq: number, idle: number, lruClock: number, nowMs: number): number | undefined {
+  if (lfu) return freq >= 0 ? (lfuMinutes(nowMs) << 8) | freq : undefined;
+  if (idle < 0) return undefined;
+  const abs = lruClock - idle;
+  return abs < 0 ? abs + LRU_CLOCK_MAX : abs;
 }
 
 /* ---- LFU ------------------------------------------------------------------------------------ */

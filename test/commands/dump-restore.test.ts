@@ -109,6 +109,18 @@ describe('DUMP / RESTORE', () => {
       expect(await c.exists('past')).toBe(0);
       expect(await c.dump('nokey')).toBeNull();
     }
+    // IDLETIME applies under every policy but the LFU ones (objectSetLRUOrLFU), noeviction
+    // here; FREQ only under LFU ones.
+    for (const c of [n, r]) {
+      expect(await c.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+      expect(await c.call('RESTORE', 'idle', '0', p as never, 'IDLETIME', '1000')).toBe('OK');
+      const idle = (await c.object('IDLETIME', 'idle')) as number;
+      expect(idle >= 1000 && idle <= 1002, `${idle}`).toBe(true);
+      await c.config('SET', 'maxmemory-policy', 'allkeys-lfu');
+      expect(await c.call('RESTORE', 'freq', '0', p as never, 'FREQ', '77')).toBe('OK');
+      expect(await c.object('FREQ', 'freq')).toBe(77);
+      await c.config('SET', 'maxmemory-policy', 'noeviction');
+    }
     // A well-formed footer around garbage: "Bad data format".
     const { Crc64 } = await import('../../src/util/crc64.js');
     const body = Buffer.from([4, 5, 1, 2, 3, 10, 0]);

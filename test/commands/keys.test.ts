@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { FakeServer } from '../helpers/fake-ctx.js';
 import { RawClient } from '../helpers/resp.js';
-import { idleSeconds, lfuCounter } from '../../src/commands/object.js';
+import { idleSeconds, lfuDecayed as lfuCounter, lruFromSaved } from '../../src/keyspace/evict.js';
 import { mutableString, stringValue } from '../../src/keyspace/types/string.js';
 import { RObject, OBJ_MODULE, ENC_RAW } from '../../src/keyspace/object.js';
 
@@ -160,6 +160,15 @@ describe('generic key effects (fake context)', () => {
     expect(f.run('object', 'idletime', 'a')).toBe(':42\r\n');
     expect(idleSeconds(10, 25)).toBe(15);
     expect(idleSeconds(16777210, 3)).toBe(3 + (16777215 - 16777210));
+  });
+
+  it('a saved IDLE / FREQ sets the lru field by the policy, the clock wrapping within 24 bits', () => {
+    const now = 5 * 60000;
+    expect(lruFromSaved(false, -1, 1000, 5000, now)).toBe(4000);
+    expect(lruFromSaved(false, -1, 1000, 10, now)).toBe(10 - 1000 + 16777215);
+    expect(lruFromSaved(false, 9, -1, 10, now)).toBeUndefined();
+    expect(lruFromSaved(true, 9, 1000, 10, now)).toBe((5 << 8) | 9);
+    expect(lruFromSaved(true, -1, 1000, 10, now)).toBeUndefined();
   });
 
   it('OBJECT FREQ / IDLETIME depend on the policy', () => {

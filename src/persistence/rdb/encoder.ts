@@ -28,6 +28,7 @@
 
 import type { Keyspace } from '../../keyspace/db.js';
 import type { RObject } from '../../keyspace/object.js';
+import { idleSeconds, lfuDecayed } from '../../keyspace/evict.js';
 import { Crc64 } from '../../util/crc64.js';
 import { RdbWriter } from './byte-writer.js';
 import {
@@ -71,23 +72,6 @@ export interface RdbOptions {
    * written after the aux fields and before the databases, as rdbSaveRio does.
    */
   functions?: Buffer;
-}
-
-const LRU_CLOCK_MAX = (1 << 24) - 1;
-
-/** estimateObjectIdleTime, in seconds (the clock wraps every 2^24 s). */
-function idleSeconds(lru: number, clock: number): number {
-  return clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
-}
-
-/** LFUDecrAndReturn: the 8-bit counter after the decay owed since its last decrement. */
-function lfuCounter(lru: number, nowMs: number, decayMinutes: number): number {
-  const ldt = lru >>> 8;
-  const counter = lru & 255;
-  const now = Math.floor(nowMs / 60000) & 65535;
-  const elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
-  const periods = decayMinutes > 0 ? Math.floor(elapsed / decayMinutes) : 0;
-  return periods > counter ? 0 : counter - periods;
 }
 
 export class RdbEncoder {
@@ -186,7 +170,7 @@ export class RdbEncoder {
       w.len(idleSeconds(o.lru, opts.lruClock ?? 0));
     } else if (opts.evictionInfo === 'lfu') {
       w.byte(RDB_OPCODE_FREQ);
-      w.byte(lfuCounter(o.lru, opts.nowMs ?? Date.now(), opts.lfuDecayTime ?? 1));
+      w.byte(lfuDecayed(o.lru, opts.nowMs ?? Date.now(), opts.lfuDecayTime ?? 1));
     }
     try {
       encodeTypedObject(w, o, key);
