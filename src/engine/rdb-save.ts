@@ -17,7 +17,7 @@ import type { Engine } from './engine.js';
 import { RdbEncoder, writeKeyspace, type RdbOptions } from '../persistence/rdb/encoder.js';
 import { Snapshot } from '../persistence/rdb/snapshot.js';
 import { AsyncFileWriter } from '../persistence/rdb/file-writer.js';
-import { fsyncDir, writeAll } from '../util/sync-file.js';
+import { replaceFileSync, writeAll } from '../util/sync-file.js';
 import { RdbDecoder } from '../persistence/rdb/decoder.js';
 import { limitsFromConfig } from '../persistence/rdb/decode-object.js';
 import { loadRdbFunctions } from './rdb-load.js';
@@ -98,28 +98,19 @@ export class RdbSaver {
     return path.join(this.e.config.getStr('dir') || '.', this.e.config.getStr('dbfilename'));
   }
 
-
   /** rdbSave: the whole dataset, synchronously, atomically replacing the file. */
   saveSync(): boolean {
     const file = this.filePath();
     const tmp = path.join(path.dirname(file), `temp-${process.pid}.rdb`);
-    let fd = -1;
     try {
-      fd = fs.openSync(tmp, 'w');
-      writeKeyspace(this.e.ks, new RdbEncoder(rdbOptionsFor(this.e)), (chunk) => writeAll(fd, chunk));
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      fd = -1;
-      fs.renameSync(tmp, file);
-      fsyncDir(path.dirname(file));
+      replaceFileSync(file, tmp, (fd) => writeKeyspace(this.e.ks, new RdbEncoder(rdbOptionsFor(this.e)), (chunk) => writeAll(fd, chunk)));
     } catch (err) {
-      if (fd >= 0) fs.closeSync(fd);
-      try {
-        fs.unlinkSync(tmp);
-      } catch {
-        // nothing to clean up
-      }
-      this.e.log('warning', `Failed opening the temp RDB file ${path.basename(tmp)} (in server root dir ${this.e.config.getStr('dir')}) for saving: ${(err as Error).message}`);
+      // rdbSave's three messages: opening the temp file, moving it, writing it.
+      const e = err as NodeJS.ErrnoException;
+      const where = `(in server root dir ${this.e.config.getStr('dir')})`;
+      if (e.syscall === 'open') this.e.log('warning', `Failed opening the temp RDB file ${path.basename(tmp)} ${where} for saving: ${e.message}`);
+      else if (e.syscall === 'rename') this.e.log('warning', `Error moving temp DB file ${path.basename(tmp)} on the final destination ${path.basename(file)} ${where}: ${e.message}`);
+      else this.e.log('warning', `Write error saving DB on disk(${e.syscall === 'fsync' ? 'fsync' : e.syscall === 'close' ? 'fclose' : 'rdbSaveRio'}): ${e.message}`);
       return false;
     }
     this.e.log('notice', 'DB saved on disk');

@@ -41,7 +41,7 @@ import type { RdbOptions } from '../rdb/encoder.js';
 import { respCommand } from './command-reader.js';
 import { Snapshot } from '../rdb/snapshot.js';
 import { AsyncFileWriter } from '../rdb/file-writer.js';
-import { fsyncDir, writeAll } from '../../util/sync-file.js';
+import { replaceFileSync, writeAll } from '../../util/sync-file.js';
 import { type AofExecutor, type LoadLog, type LoadResult, loadAof, readManifest } from './loader.js';
 import {
   AofManifest, baseName, formatManifest, manifestName, tempManifestName,
@@ -241,16 +241,8 @@ export class AofManager {
 
   private persistManifest(m: AofManifest): void {
     const dir = this.dirPath;
-    const tmp = path.join(dir, tempManifestName(this.cfgName));
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      writeAll(fd, Buffer.from(formatManifest(m), 'latin1'));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, path.join(dir, manifestName(this.cfgName)));
-    fsyncDir(dir);
+    replaceFileSync(path.join(dir, manifestName(this.cfgName)), path.join(dir, tempManifestName(this.cfgName)), (fd) =>
+      writeAll(fd, Buffer.from(formatManifest(m), 'latin1')));
   }
 
   private openIncr(name: string): void {
