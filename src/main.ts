@@ -5,11 +5,11 @@
  *
  * Node runs with one V8 worker thread (--v8-pool-size=1, here, in `npm start` and in the
  * Dockerfile): the garbage collector's concurrent marking and parallel scavenging then take at
- * most one core beside the event loop. With Node's default of four workers, on a 2-core machine
- * under a maxmemory write flood, the event loop spent 580-770 ms of a 2 s flood runnable but
- * waiting for a CPU its own GC workers held, and its longest stall was 10.5-13.2 ms; with one,
- * 290-400 ms, and 6.8-10.0 ms in 13 of 14 floods (bench/maxmemory-flood.mjs). An embedding
- * application decides this for its own process.
+ * most one core beside the event loop. With Node's default of four workers, on a small machine
+ * under a maxmemory write flood, the event loop often sits runnable while its own GC workers hold
+ * the CPUs, which lengthens its stalls; the measurements (bench/maxmemory-flood.mjs) are in
+ * bench/RESULTS.md, "Other figures", the maxmemory flood rows. An embedding application decides
+ * this for its own process.
  */
 
 import { parseServerArgs } from './config/argv.js';

@@ -368,7 +368,6 @@ export interface ServerPorts {
 }
 
 /** Flags describing how the current command was called. */
-export const CALL_NONE = 0;
 export const CALL_FROM_MULTI = 1;
 export const CALL_FROM_SCRIPT = 2;
 export const CALL_FROM_AOF = 4;

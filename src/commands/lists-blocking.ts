@@ -14,13 +14,13 @@
 
 import type { ClientView, Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import { keyNum, keyRange } from './spec.js';
+import { keyNum, keyRange, numkeysGetKeys } from './spec.js';
 import { timeoutArg } from './args.js';
 import type { Quicklist } from '../ds/quicklist.js';
 import * as E from '../protocol/errors.js';
 import { OBJ_LIST } from '../keyspace/object.js';
 import {
-  WHERE_ARG, elementsRemoved, listPosition, lmoveGeneric, mpopKeys, mpopReply, parseMpop,
+  WHERE_ARG, elementsRemoved, listPosition, lmoveGeneric, mpopReply, parseMpop,
 } from './lists-common.js';
 
 /**
@@ -226,7 +226,7 @@ export const commands: CommandSpec[] = [
     flags: ['write', 'blocking'],
     acl: ['list'],
     keySpecs: [keyNum(['RW', 'access', 'delete'], 2, 0, 1, 1)],
-    getKeys: mpopKeys(2),
+    getKeys: numkeysGetKeys(2),
     group: 'list',
     since: '7.0.0',
     summary: 'Pop elements from a list, or block until one is available',

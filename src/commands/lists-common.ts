@@ -7,7 +7,6 @@
 
 import type { Ctx } from './context.js';
 import { is } from './args.js';
-import { genericGetKeys } from './spec.js';
 import { dbAdd } from './lookup.js';
 import { LONG_MAX, rangeLong } from './zsets-common.js';
 import * as E from '../protocol/errors.js';
@@ -168,11 +167,6 @@ export function parseMpop(c: Ctx, argv: string[], numkeysIdx: number): MpopArgs 
     }
   }
   return { keys: argv.slice(numkeysIdx + 1, whereIdx), head, count: count === -1 ? 1 : count };
-}
-
-/** genericGetKeys for LMPOP/BLMPOP: numkeys at `idx`, keys right after it. */
-export function mpopKeys(idx: number): (argv: readonly string[]) => number[] {
-  return (argv) => genericGetKeys(0, idx, idx + 1, argv);
 }
 
 export const WHERE_ARG = {

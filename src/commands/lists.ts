@@ -14,7 +14,7 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import { keyNum, keyRange } from './spec.js';
+import { keyNum, keyRange, numkeysGetKeys } from './spec.js';
 import { intArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
 import { positiveLong } from './zsets-common.js';
@@ -23,7 +23,7 @@ import { NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace/notify.js';
 import { OBJ_LIST } from '../keyspace/object.js';
 import type { Quicklist } from '../ds/quicklist.js';
 import {
-  WHERE_ARG, addList, elementsRemoved, listPosition, listRangeReply, lmoveGeneric, mpopKeys, mpopReply, notList,
+  WHERE_ARG, addList, elementsRemoved, listPosition, listRangeReply, lmoveGeneric, mpopReply, notList,
   parseMpop, popRangeReply,
 } from './lists-common.js';
 
@@ -643,7 +643,7 @@ const listCommands: CommandSpec[] = [
     flags: ['write'],
     acl: ['list'],
     keySpecs: [keyNum(['RW', 'access', 'delete'], 1, 0, 1, 1)],
-    getKeys: mpopKeys(1),
+    getKeys: numkeysGetKeys(1),
     group: 'list',
     since: '7.0.0',
     summary: 'Pop elements from a list',

@@ -54,6 +54,15 @@ interface Job {
   dbIndex: number;
   copy: boolean;
   items: Item[];
+  /** The target, as given ("host", "port"), fixed for the whole transfer and its retry. */
+  host: string;
+  port: string;
+  /** Per-step I/O timeout (ms). */
+  timeoutMs: number;
+  /** AUTH arguments ([password] or [username, password]), null = no AUTH. */
+  auth: string[] | null;
+  /** The destination db on the target (dbIndex is the source db here). */
+  dbid: number;
   /** The reply to give, once the transfer ended. */
   error: string | null;
   done: boolean;
@@ -314,22 +323,22 @@ function complete(server: ServerPorts, job: Job): void {
 }
 
 /** Run the exchange for `job` (one retry as Redis does when nothing was processed). */
-function run(server: ServerPorts, job: Job, host: string, port: string, timeoutMs: number, auth: string[] | null, dbid: number, mayRetry: boolean): void {
-  const t = targetFor(server, host, port);
+function run(server: ServerPorts, job: Job, mayRetry: boolean): void {
+  const t = targetFor(server, job.host, job.port);
   t.acquire(() => {
     if (t.sock !== null) {
-      exchange(server, t, job, host, port, timeoutMs, auth, dbid, mayRetry);
+      exchange(server, t, job, mayRetry);
       return;
     }
-    t.connect(host, atoi(port), timeoutMs, (res) => {
+    t.connect(job.host, atoi(job.port), job.timeoutMs, (res) => {
       if (res === 'ok') {
-        exchange(server, t, job, host, port, timeoutMs, auth, dbid, mayRetry);
+        exchange(server, t, job, mayRetry);
         return;
       }
       t.close();
       t.release();
       if (res === 'refused' && mayRetry) {
-        run(server, job, host, port, timeoutMs, auth, dbid, false);
+        run(server, job, false);
         return;
       }
       job.error = res === 'refused' ? ioError('writing') : CONNECT_ERROR;
@@ -339,10 +348,10 @@ function run(server: ServerPorts, job: Job, host: string, port: string, timeoutM
 }
 
 /** The RESP request: [AUTH], [SELECT], one RESTORE per key (ttl relative to now). */
-function buildRequest(job: Job, auth: string[] | null, select: boolean, dbid: number): Buffer {
+function buildRequest(job: Job, select: boolean): Buffer {
   const out: Buffer[] = [];
-  if (auth !== null) command(out, ['AUTH', ...auth]);
-  if (select) command(out, ['SELECT', String(dbid)]);
+  if (job.auth !== null) command(out, ['AUTH', ...job.auth]);
+  if (select) command(out, ['SELECT', String(job.dbid)]);
   for (const it of job.items) {
     const ttl = it.expire === -1 ? 0 : Math.max(1, it.expire - Date.now());
     const args: Array<string | Buffer> = ['RESTORE', it.key, String(ttl), it.payload];
@@ -352,15 +361,25 @@ function buildRequest(job: Job, auth: string[] | null, select: boolean, dbid: nu
   return Buffer.concat(out);
 }
 
+/** Reply lines before the RESTOREs' ([AUTH], [SELECT]). */
+function preambleLines(job: Job, select: boolean): number {
+  return (job.auth !== null ? 1 : 0) + (select ? 1 : 0);
+}
+
+/** Reply lines one exchange expects: the preamble's, then one per RESTORE. */
+function expectedLines(job: Job, select: boolean): number {
+  return preambleLines(job, select) + job.items.length;
+}
+
 /**
  * Read the reply lines of one exchange into `job` (which keys were acknowledged, the error to
  * reply). Returns 'retry' when `mayRetry`, nothing was processed and the socket failed without
  * timing out (Redis then tries once more on a fresh connection), 'target-error', 'socket-error'
  * or 'ok'.
  */
-function judge(job: Job, r: TransferResult, auth: boolean, select: boolean, mayRetry: boolean): 'retry' | 'target-error' | 'socket-error' | 'ok' {
-  const pre = (auth ? 1 : 0) + (select ? 1 : 0);
-  const authLine = auth ? r.lines[0] : undefined;
+function judge(job: Job, r: TransferResult, select: boolean, mayRetry: boolean): 'retry' | 'target-error' | 'socket-error' | 'ok' {
+  const pre = preambleLines(job, select);
+  const authLine = job.auth !== null ? r.lines[0] : undefined;
   const selectLine = select ? r.lines[pre - 1] : undefined;
   let targetError: string | null = null;
   let socketError = r.lines.length < pre;
@@ -394,21 +413,16 @@ function judge(job: Job, r: TransferResult, auth: boolean, select: boolean, mayR
   return 'ok';
 }
 
-function exchange(
-  server: ServerPorts, t: Target, job: Job, host: string, port: string, timeoutMs: number, auth: string[] | null,
-  dbid: number, mayRetry: boolean,
-): void {
-  const select = t.lastDbid !== dbid;
-  const data = buildRequest(job, auth, select, dbid);
-  const pre = (auth !== null ? 1 : 0) + (select ? 1 : 0);
-  t.exchange(data, pre + job.items.length, timeoutMs, (r) => {
-    const verdict = judge(job, r, auth !== null, select, mayRetry);
+function exchange(server: ServerPorts, t: Target, job: Job, mayRetry: boolean): void {
+  const select = t.lastDbid !== job.dbid;
+  t.exchange(buildRequest(job, select), expectedLines(job, select), job.timeoutMs, (r) => {
+    const verdict = judge(job, r, select, mayRetry);
     if (r.failed !== null) t.close();
-    if (verdict === 'ok') t.lastDbid = dbid;
+    if (verdict === 'ok') t.lastDbid = job.dbid;
     else if (verdict === 'target-error') t.lastDbid = -1;
     t.release();
     // 'retry': a cached connection the target closed meanwhile, reconnect once.
-    if (verdict === 'retry') run(server, job, host, port, timeoutMs, auth, dbid, false);
+    if (verdict === 'retry') run(server, job, false);
     else complete(server, job);
   });
 }
@@ -510,14 +524,14 @@ function transferSync(host: string, port: number, timeoutMs: number, data: Buffe
   return { lines: r.lines, failed: r.failed, timedOut: r.timedOut };
 }
 
-function runSync(c: Ctx, job: Job, host: string, port: string, timeoutMs: number, auth: string[] | null, dbid: number): void {
+function runSync(c: Ctx, job: Job): void {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const r = transferSync(host, atoi(port), timeoutMs, buildRequest(job, auth, true, dbid), (auth ? 1 : 0) + 1 + job.items.length);
+    const r = transferSync(job.host, atoi(job.port), job.timeoutMs, buildRequest(job, true), expectedLines(job, true));
     if (r === null) {
       job.error = CONNECT_ERROR;
       break;
     }
-    if (judge(job, r, auth !== null, true, attempt === 0) !== 'retry') break;
+    if (judge(job, r, true, attempt === 0) !== 'retry') break;
   }
   collect(c, job);
 }
@@ -627,16 +641,21 @@ function migrateCommand(c: Ctx, argv: string[]): void {
     copy,
     replace,
     items,
+    host: argv[1] as string,
+    port: argv[2] as string,
+    timeoutMs: timeout,
+    auth,
+    dbid,
     error: null,
     done: false,
   };
   if (!c.canBlock) {
-    runSync(c, job, argv[1] as string, argv[2] as string, timeout, auth, dbid);
+    runSync(c, job);
     return;
   }
   jobs.set(job.clientId, job);
   c.blockForKeys([job.wakeKey], 0);
-  run(c.server, job, argv[1] as string, argv[2] as string, timeout, auth, dbid, true);
+  run(c.server, job, true);
 }
 
 /** migrateGetKeys: the key argument, or what follows KEYS (none when the key is not ""). */

@@ -10,7 +10,7 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec, KeyRef } from './spec.js';
-import { genericGetKeys, keyNum, keyRange } from './spec.js';
+import { keyNum, keyRange, numkeysGetKeys } from './spec.js';
 import { is } from './args.js';
 import { dbAdd, lookupRead } from './lookup.js';
 import { cursorArg, parseScanOptions } from './scan.js';
@@ -364,12 +364,14 @@ function sintercardCommand(c: Ctx, argv: string[]): void {
   sinterGeneric(c, argv.slice(2, 2 + numkeys), null, true, limit);
 }
 
+const sintercardPositions = numkeysGetKeys(1);
+
 /**
  * sintercardGetKeys (genericGetKeys), used when the key spec does not apply: numkeys read with
  * atoi, no keys when out of range, and no key flags (Redis leaves them 0 here).
  */
 function sintercardKeys(argv: readonly string[]): KeyRef[] {
-  return genericGetKeys(0, 1, 2, argv).map((pos) => ({ pos, flags: [] }));
+  return sintercardPositions(argv).map((pos) => ({ pos, flags: [] }));
 }
 
 /* ---- SSCAN ------------------------------------------------------------------------------- */

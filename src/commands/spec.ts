@@ -119,3 +119,8 @@ export function genericGetKeys(storeKeyOfs: number, keyCountOfs: number, firstKe
   if (storeKeyOfs !== 0) keys.push(storeKeyOfs);
   return keys;
 }
+
+/** genericGetKeys without a store key: numkeys at `idx`, the keys right after it. */
+export function numkeysGetKeys(idx: number): (argv: readonly string[]) => number[] {
+  return (argv) => genericGetKeys(0, idx, idx + 1, argv);
+}

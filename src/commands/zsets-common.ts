@@ -15,7 +15,6 @@ import { literalToDouble, scanFloatLiteral } from '../util/long-double.js';
 
 export const LONG_MAX = 9223372036854775807n;
 
-
 /** checkType: replies WRONGTYPE and returns true when `o` exists and is not a zset. */
 export function notZset(c: Ctx, o: RObject | null): boolean {
   if (o === null || o.type === OBJ_ZSET) return false;

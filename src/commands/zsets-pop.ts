@@ -16,7 +16,7 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import { genericGetKeys, keyNum, keyRange } from './spec.js';
+import { keyNum, keyRange, numkeysGetKeys } from './spec.js';
 import { is, timeoutArg } from './args.js';
 import * as E from '../protocol/errors.js';
 import type { RObject } from '../keyspace/object.js';
@@ -202,8 +202,8 @@ function bzmpopCommand(c: Ctx, argv: string[]): void {
   zmpopGeneric(c, argv, 2, true);
 }
 
-const zmpopGetKeys = (argv: readonly string[]): number[] => genericGetKeys(0, 1, 2, argv);
-const bzmpopGetKeys = (argv: readonly string[]): number[] => genericGetKeys(0, 2, 3, argv);
+const zmpopGetKeys = numkeysGetKeys(1);
+const bzmpopGetKeys = numkeysGetKeys(2);
 
 /* ---- metadata (src/commands/*.json of Redis 7.0.15) ------------------------------------------ */
 

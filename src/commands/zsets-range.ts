@@ -44,7 +44,7 @@ import {
   parseScoreRange,
   replyScore,
   storeZset,
-  } from './zsets-common.js';
+} from './zsets-common.js';
 
 const RANGE_AUTO = 0;
 const RANGE_RANK = 1;

@@ -12,7 +12,7 @@
 
 import type { Ctx } from './context.js';
 import type { CommandSpec } from './spec.js';
-import { genericGetKeys, keyNum, keyRange } from './spec.js';
+import { genericGetKeys, keyNum, keyRange, numkeysGetKeys } from './spec.js';
 import { doubleArg, is } from './args.js';
 import { lookupRead } from './lookup.js';
 import * as E from '../protocol/errors.js';
@@ -280,7 +280,7 @@ function zinterCardCommand(c: Ctx, argv: string[]): void {
   zunionInterDiffGeneric(c, argv, null, 1, OP_INTER, true);
 }
 
-const zunionInterDiffGetKeys = (argv: readonly string[]): number[] => genericGetKeys(0, 1, 2, argv);
+const zunionInterDiffGetKeys = numkeysGetKeys(1);
 const zunionInterDiffStoreGetKeys = (argv: readonly string[]): number[] => genericGetKeys(1, 2, 3, argv);
 
 /* ---- metadata (src/commands/*.json of Redis 7.0.15) ------------------------------------------ */

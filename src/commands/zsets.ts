@@ -250,8 +250,7 @@ function zscanCommand(c: Ctx, argv: string[]): void {
   if (opts === null) return;
   const { count, pattern } = opts;
   const items: string[] = [];
-  const from = cursor;
-  const next = zsetScan(zobj, from, count, items, formatDouble17g);
+  const next = zsetScan(zobj, cursor, count, items, formatDouble17g);
   let n = items.length;
   if (pattern !== null) {
     let w = 0;

@@ -311,18 +311,14 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     return this.e.ks.isReplica && this.e.config.getBool('replica-read-only');
   }
 
-  /** checkGoodReplicasStatus (the replication layer's; met when there is none). */
-  private goodReplicasOk(): boolean {
-    return this.e.replication?.enoughGoodReplicas() ?? true;
-  }
-
   /** scriptPrepareForRun's checks; an error reply text, or null. */
   private prepareCheck(flags: number, ro: boolean, obey: boolean): string | null {
     if (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) return null;
     if (!(flags & SCRIPT_FLAG_NO_WRITES)) {
       if (this.isReadonlyReplica() && !obey) return '-READONLY Can not run script with write flag on readonly replica';
       if (ro) return 'Can not execute a script with write flag using *_ro command.';
-      if (!this.goodReplicasOk()) return `-${E.NOREPLICAS}`;
+      // checkGoodReplicasStatus: met when there is no replication layer.
+      if (!(this.e.replication?.enoughGoodReplicas() ?? true)) return `-${E.NOREPLICAS}`;
     }
     const mm = this.e.maxmemory;
     if (mm.preCommandOom && mm.limit !== 0 && !(flags & (SCRIPT_FLAG_ALLOW_OOM | SCRIPT_FLAG_NO_WRITES))) {
@@ -527,11 +523,11 @@ export class Scripting implements ScriptingPort, ScriptHost, ScriptingHooks {
     if (flags & F_WRITE && !run.writeDirty) {
       const obey = run.obey;
       if (this.isReadonlyReplica() && !obey) return this.rejected(cmd, `-${E.READONLY_REPLICA}`);
-      if (!this.goodReplicasOk()) return this.rejected(cmd, `-${E.NOREPLICAS}`);
+      if (!(e.replication?.enoughGoodReplicas() ?? true)) return this.rejected(cmd, `-${E.NOREPLICAS}`);
     }
     const mm = e.maxmemory;
     if (!run.allowOom && mm.limit !== 0 && !run.writeDirty && mm.preCommandOom && flags & F_DENYOOM) {
-      return this.rejected(cmd, "-OOM command not allowed when used memory > 'maxmemory'.");
+      return this.rejected(cmd, `-${E.OOM}`);
     }
     if (flags & F_WRITE) run.writeDirty = true;
     const client = run.client;

@@ -2,9 +2,10 @@
 // and on the real redis-server side by side; every reply must be byte-identical, in RESP2 and
 // RESP3. Replies that depend on the clock or on randomness are left out of the generated mix
 // (or normalized, for TTLs, which may differ by a tick between the two calls).
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pick } from '../helpers/random.js';
 import { diffServers, runRandomDiff, type Gen } from '../helpers/diff.js';
+import { RawClient } from '../helpers/resp.js';
 
 const KEYS = ['k0', 'k1', 'k2', 'k3', '{t}a', '{t}b', 'bin\x00\xff', 'long:key:with:colons'];
 const VALUES = [
@@ -100,13 +101,24 @@ describe('differential: strings and keys vs real redis-server', () => {
   // different moments: active expiry is off on both, so only lazy expiry (deterministic)
   // removes keys. (A CI run failed on DBSIZE :0 vs :1 that way.)
   const servers = diffServers({ 'enable-debug-command': 'yes' });
+  // Once per server (the setting is server-wide; FLUSHALL keeps it), its reply checked.
+  beforeAll(async () => {
+    for (const port of [servers.nodis.port, servers.redis.port]) {
+      const c = await RawClient.connect(port);
+      try {
+        expect(await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), `port ${port}`).toBe('+OK\r\n');
+      } finally {
+        c.close();
+      }
+    }
+  });
 
   for (const proto of ['2', '3'] as const) {
     it(`300 random sequences agree byte for byte (RESP${proto})`, async () => {
       const compared = await runRandomDiff(servers, proto, {
         sequences: 300,
         seed: (seq, p) => seq * 7919 + p,
-        begin: () => ({ reset: [['SELECT', '9'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']] }),
+        begin: () => ({ reset: [['SELECT', '9'], ['FLUSHALL']] }),
         length: (r) => 10 + Math.floor(r() * 30),
         gens: GENS,
         check: ({ argv, x, y, context }) => {

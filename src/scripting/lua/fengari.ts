@@ -429,12 +429,6 @@ export function pushString(L: LuaState, s: string): void {
   pushBytes(L, bytesOf(s));
 }
 
-/** The string (or number, converted in place) at `idx` as a latin1 JS string, or null. */
-export function toStr(L: LuaState, idx: number): string | null {
-  const b = lua.lua_tolstring(L, idx);
-  return b === null ? null : latin1Of(b);
-}
-
 /** A cached Lua string for an ASCII literal (for lua_pushliteral-like pushes and compares). */
 export function lit(s: string): Uint8Array {
   return toLuaString(s, true);
