@@ -24,7 +24,7 @@ export function clientMemory(e: Engine, c: Client, inFlight = 0): { total: numbe
   const pending = c.conn.pendingBytes - inFlight;
   const output = c.writer.listBytes + (pending > 0 ? pending : 0);
   const parser = c.conn.parser;
-  let total = output + parser.bufferedBytes + parser.partialArgBytes + parser.idleBufferCapacity + CLIENT_STRUCT_BYTES;
+  let total = output + parser.bufferedBytes + parser.partialArgBytes + parser.heldFreeCapacity + CLIENT_STRUCT_BYTES;
   total += c.writer.bufferSize + c.argvMem + e.multi.memOverhead(c);
   const subs = c.pubsub;
   if (subs !== null) total += 8 * subs.total;

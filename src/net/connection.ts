@@ -144,6 +144,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.socket.destroy();
+    this.parser.close(); // (gives back a pooled big-bulk buffer it may hold)
     const sink = this.sink;
     this.sink = null;
     sink?.onClose();

@@ -75,13 +75,30 @@ const BIG_INITIAL = 256 * 1024;
 const SPARE_MAX = 256 * 1024;
 /**
  * Big bulks of up to BIG_INITIAL bytes are collected in buffers of exactly that size taken from
- * a pool shared by all parsers (at most BIG_POOL_MAX idle ones, 1 MiB). Allocating one per bulk
- * made every such bulk a short-lived ArrayBuffer whose backing store V8 frees while sweeping
- * array buffers inside a GC pause: a write flood of 16 B-64 KB values measured scavenges of up
- * to 15 ms, half of them in that sweep (bench/maxmemory-flood.mjs with --trace-gc-nvp).
+ * a pool shared by all parsers. Allocating one per bulk made every such bulk a short-lived
+ * ArrayBuffer whose backing store V8 frees while sweeping array buffers inside a GC pause: a
+ * write flood of 16 B-64 KB values measured scavenges of up to 15 ms, half of them in that sweep
+ * (bench/maxmemory-flood.mjs with --trace-gc-nvp).
+ *
+ * At most BIG_POOL_MAX pool-sized buffers exist at a time (idle in the pool or held by a parser,
+ * 1 MiB in all): when they are all out, a bulk gets a buffer of exactly its length + 2, as
+ * without the pool, so many clients sending 32 KiB bulks at once do not each hold 256 KiB.
+ * A parser gives its pooled buffer back when the bulk completes or when it is closed (its
+ * connection closes it on disconnect), so the quota is never lost.
  */
 const BIG_POOL_MAX = 4;
 const bigPool: Buffer[] = [];
+/** Pool-sized buffers alive: idle in bigPool or held by a parser. Never above BIG_POOL_MAX. */
+let bigLive = 0;
+
+/** A pool-sized buffer (idle or new), or null when BIG_POOL_MAX of them are alive already. */
+function takePooled(): Buffer | null {
+  const idle = bigPool.pop();
+  if (idle !== undefined) return idle;
+  if (bigLive >= BIG_POOL_MAX) return null;
+  bigLive++;
+  return Buffer.allocUnsafe(BIG_INITIAL);
+}
 const EMPTY = Buffer.alloc(0);
 /** Placeholder between commands; never written to (each multibulk gets a fresh array). */
 const NO_ARGS: string[] = [];
@@ -277,6 +294,8 @@ export class RequestParser {
    * bulk's length + 2, never sized from the announced length alone) and how many bytes it holds.
    */
   private big: Buffer | null = null;
+  /** `big` came from the pool (takePooled) and goes back to it. */
+  private bigPooled = false;
   private bigHave = 0;
 
   private pausedFlag = false;
@@ -293,9 +312,25 @@ export class RequestParser {
     return this.bigHave + (this.end - this.start);
   }
 
-  /** Free room in the private buffer (CLIENT LIST qbuf-free), best effort. */
+  /**
+   * Free room in the private buffer as Redis shows it (CLIENT LIST qbuf-free), best effort: for
+   * a big bulk, the room left up to its end (Redis sizes that buffer to the bulk exactly).
+   */
   get idleBufferCapacity(): number {
     if (this.big !== null) return Math.min(this.big.length, this.bulkLen + 2) - this.bigHave;
+    return this.freeHeld();
+  }
+
+  /**
+   * Free room in the buffers this parser actually holds (memory accounting): with
+   * bufferedBytes, the bytes it keeps allocated. A pooled big-bulk buffer counts in full.
+   */
+  get heldFreeCapacity(): number {
+    if (this.big !== null) return this.big.length - this.bigHave;
+    return this.freeHeld();
+  }
+
+  private freeHeld(): number {
     if (this.owned) return this.buf.length - (this.end - this.start);
     return this.spare !== null ? this.spare.length : 0;
   }
@@ -406,7 +441,9 @@ export class RequestParser {
     this.start = this.end = 0;
     this.owned = false;
     this.spare = null;
+    if (this.bigPooled) bigPool.push(this.big!);
     this.big = null;
+    this.bigPooled = false;
     this.bigHave = 0;
     this.args = NO_ARGS;
     this.mbLeft = 0;
@@ -732,11 +769,12 @@ export class RequestParser {
   /** The bulk announced at `pos` has not fully arrived: give it a buffer of its own. */
   private enterBigBulk(pos: number, len: number): void {
     const have = this.end - pos;
-    const big = len + 2 <= BIG_INITIAL && bigPool.length > 0
-      ? (bigPool.pop() as Buffer)
-      : Buffer.allocUnsafe(len + 2 <= BIG_INITIAL ? BIG_INITIAL : Math.min(len + 2, Math.max(BIG_INITIAL, have * 2)));
+    const need = len + 2;
+    const pooled = need <= BIG_INITIAL ? takePooled() : null;
+    const big = pooled ?? Buffer.allocUnsafe(need <= BIG_INITIAL ? need : Math.min(need, Math.max(BIG_INITIAL, have * 2)));
     this.buf.copy(big, 0, pos, this.end);
     this.big = big;
+    this.bigPooled = pooled !== null;
     this.bigHave = have;
     this.bulkLen = len;
     this.releaseConsumed();
@@ -764,7 +802,8 @@ export class RequestParser {
     if (this.bigHave < len + 2) return false;
     const big = this.big!;
     this.args[this.mbCount - this.mbLeft] = big.latin1Slice(0, len);
-    if (big.length === BIG_INITIAL && bigPool.length < BIG_POOL_MAX) bigPool.push(big);
+    if (this.bigPooled) bigPool.push(big);
+    this.bigPooled = false;
     this.argBytes += len;
     this.mbLeft--;
     this.bulkLen = -1;

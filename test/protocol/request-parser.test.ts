@@ -452,6 +452,40 @@ describe('chunking', () => {
     }
   });
 
+  it('at most four parsers at a time hold a pooled 256 KiB big-bulk buffer; others get len+2', () => {
+    const held = (r: Recorder): number => r.parser.bufferedBytes + r.parser.heldFreeCapacity;
+    for (let round = 0; round < 3; round++) {
+      const parsers = Array.from({ length: 6 }, () => make());
+      for (const r of parsers) {
+        r.parser.feed(L('*1\r\n$40960\r\n'));
+        r.parser.feed(Buffer.alloc(1000, 0x61));
+      }
+      const sizes = parsers.map(held);
+      expect(sizes.filter((n) => n === 256 * 1024).length).toBeLessThanOrEqual(4);
+      expect(sizes.filter((n) => n === 256 * 1024).length + sizes.filter((n) => n === 40962).length).toBe(6);
+      for (const r of parsers) {
+        // CLIENT LIST's qbuf-free stays the room left up to the bulk's end, whatever the buffer.
+        expect(r.parser.idleBufferCapacity).toBe(40962 - 1000);
+        expect(r.parser.bufferedBytes).toBe(1000);
+      }
+      // Half finish normally, half are closed mid-bulk: both give their pooled buffers back.
+      parsers.forEach((r, k) => {
+        if (k % 2 === 0) r.parser.feed(Buffer.concat([Buffer.alloc(39960, 0x61), L('\r\n')]));
+        else r.parser.close();
+      });
+      parsers.forEach((r, k) => {
+        expect(r.commands).toEqual(k % 2 === 0 ? [['a'.repeat(40960)]] : []);
+        expect(held(r)).toBe(0);
+      });
+    }
+    // With the pool's buffers back, a lone bulk gets one again.
+    const r = make();
+    r.parser.feed(L('*1\r\n$40960\r\n'));
+    expect(held(r)).toBe(256 * 1024);
+    r.parser.feed(Buffer.alloc(40962));
+    expect(r.commands).toHaveLength(1);
+  });
+
   it('counts the received part of a big bulk in bufferedBytes', () => {
     const r = make();
     r.parser.feed(L('*1\r\n$100000\r\n'));
