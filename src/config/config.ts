@@ -369,6 +369,20 @@ export class Config implements ConfigView {
   }
 
   /**
+   * Keep state derived from several directives current: `refresh` runs once now and again
+   * after every CONFIG SET that changes any of `names` (once per CONFIG SET however many of
+   * them it sets). It cannot fail the CONFIG SET.
+   */
+  watch(names: readonly string[], refresh: () => void): void {
+    const hook: ChangeHook = () => {
+      refresh();
+      return null;
+    };
+    for (const name of names) this.onChange(name, hook);
+    refresh();
+  }
+
+  /**
    * CONFIG SET name value [name value ...]. Returns null on success or the
    * error reply text without its leading "-".
    */

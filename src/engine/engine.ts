@@ -163,7 +163,8 @@ export class Engine implements KeyspaceHooks, BlockingHost {
 
   private watchConfig(): void {
     const c = this.config;
-    const refresh = (): null => {
+    c.watch(['requirepass', 'notify-keyspace-events', 'hz', 'proto-max-bulk-len', 'client-query-buffer-limit',
+      'client-output-buffer-limit'], () => {
       this.authRequired = this.acl !== null ? this.acl.authRequired : c.getStr('requirepass') !== '';
       this.activeExpireEnabled = true;
       // The flags themselves: the CONFIG GET text drops 'n' next to 'A', as Redis's does.
@@ -176,17 +177,11 @@ export class Engine implements KeyspaceHooks, BlockingHost {
         this.hz = hz;
         if (this.cronTimer) this.startCron();
       }
-      return null;
-    };
-    for (const name of ['requirepass', 'notify-keyspace-events', 'hz', 'proto-max-bulk-len', 'client-query-buffer-limit',
-      'client-output-buffer-limit']) {
-      c.onChange(name, refresh);
-    }
+    });
     c.onChange('loglevel', () => {
       this.logger.setLevel(c.getStr('loglevel') as LogLevel);
       return null;
     });
-    refresh();
   }
 
   log(level: LogLevel, msg: string): void {

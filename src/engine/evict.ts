@@ -92,17 +92,13 @@ export class MaxMemory {
   constructor(private readonly e: Engine) {
     this.startup = SERVER_BASE_BYTES + e.ks.dbs.length * 2 * DICT_BASE_BYTES;
     const c = e.config;
-    const refresh = (): null => this.readConfig(c);
-    for (const name of ['maxmemory-policy', 'maxmemory-samples', 'maxmemory-eviction-tenacity', 'lfu-log-factor',
-      'lfu-decay-time', 'lazyfree-lazy-eviction', 'replica-ignore-maxmemory']) {
-      c.onChange(name, refresh);
-    }
+    c.watch(['maxmemory-policy', 'maxmemory-samples', 'maxmemory-eviction-tenacity', 'lfu-log-factor',
+      'lfu-decay-time', 'lazyfree-lazy-eviction', 'replica-ignore-maxmemory'], () => this.readConfig(c));
     c.onChange('maxmemory', () => {
       this.readConfig(c);
       this.updateMaxmemory();
       return null;
     });
-    this.readConfig(c);
   }
 
   private readConfig(c: Config): null {

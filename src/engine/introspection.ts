@@ -15,7 +15,7 @@ import { F_ADMIN, F_FAST, F_PUBSUB, F_READONLY, F_SKIP_MONITOR, F_SKIP_SLOWLOG, 
 import type { OutputLimitHost } from './output-limits.js';
 import { SlowLog } from './slowlog.js';
 import { Tracking } from './tracking.js';
-import { string2l } from '../util/numbers.js';
+import { atoi, string2l } from '../util/numbers.js';
 
 /** PROTO_REPLY_MIN_BYTES / PROTO_REPLY_CHUNK_BYTES and the default peak reset period. */
 const REPLY_MIN_BYTES = 1024;
@@ -67,19 +67,14 @@ export class Introspection {
       unixSocketPath: () => e.config.getStr('unixsocket'),
     });
     const cfg = e.config;
-    const refresh = (): null => {
+    cfg.watch(['slowlog-log-slower-than', 'slowlog-max-len', 'latency-monitor-threshold', 'latency-tracking',
+      'tracking-table-max-keys'], () => {
       this.slowlog.slowerThan = cfg.getNum('slowlog-log-slower-than');
       this.slowlog.maxLen = cfg.getNum('slowlog-max-len');
       this.latency.threshold = cfg.getNum('latency-monitor-threshold');
       this.latencyTracking = cfg.getBool('latency-tracking');
       this.tracking.maxKeys = cfg.getNum('tracking-table-max-keys');
-      return null;
-    };
-    for (const name of ['slowlog-log-slower-than', 'slowlog-max-len', 'latency-monitor-threshold', 'latency-tracking',
-      'tracking-table-max-keys']) {
-      cfg.onChange(name, refresh);
-    }
-    refresh();
+    });
     e.ports.registerDebug('replybuffer', (argv, reply) => {
       if (argv.length !== 4) return false;
       const what = (argv[2] as string).toLowerCase();
@@ -96,7 +91,7 @@ export class Introspection {
           this.replyBufferPeakResetTime = n;
         }
       } else if (what === 'resizing') {
-        this.replyBufferResizing = (parseInt(v, 10) || 0) !== 0;
+        this.replyBufferResizing = atoi(v) !== 0;
       } else {
         return false;
       }
@@ -105,7 +100,7 @@ export class Introspection {
     });
     e.ports.registerDebug('pause-cron', (argv, reply) => {
       if (argv.length !== 3) return false;
-      this.cronPaused = (parseInt(argv[2] as string, 10) || 0) !== 0;
+      this.cronPaused = atoi(argv[2] as string) !== 0;
       reply.ok();
       return true;
     });

@@ -14,6 +14,7 @@ import type { HashLimits } from '../keyspace/types/hash.js';
 import type { ZsetLimits } from '../keyspace/types/zset.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { LogLevel } from '../util/log.js';
+import { atoi } from '../util/numbers.js';
 import type { Client } from './client.js';
 import type { Engine } from './engine.js';
 import { buildInfo } from './info.js';
@@ -80,18 +81,13 @@ export class Ports implements ServerPorts, ClientsPort {
 
   private watchLimits(): void {
     const cfg = this.e.config;
-    const read = (): null => {
+    cfg.watch(['hash-max-listpack-entries', 'hash-max-listpack-value', 'zset-max-listpack-entries',
+      'zset-max-listpack-value'], () => {
       this.hashLimits.maxEntries = cfg.getNum('hash-max-listpack-entries');
       this.hashLimits.maxValue = cfg.getNum('hash-max-listpack-value');
       this.zsetLimits.maxEntries = cfg.getNum('zset-max-listpack-entries');
       this.zsetLimits.maxValue = cfg.getNum('zset-max-listpack-value');
-      return null;
-    };
-    for (const name of ['hash-max-listpack-entries', 'hash-max-listpack-value', 'zset-max-listpack-entries',
-      'zset-max-listpack-value']) {
-      cfg.onChange(name, read);
-    }
-    read();
+    });
   }
 
   configString(name: string): string {
@@ -238,7 +234,7 @@ export class Ports implements ServerPorts, ClientsPort {
     ['set-active-expire', (argv, reply) => {
       if (argv.length !== 3) return false;
       // atoi semantics: anything not starting with a non-zero number disables it.
-      this.e.setDebugActiveExpire(parseInt(argv[2] ?? '', 10) ? true : false);
+      this.e.setDebugActiveExpire(atoi(argv[2] ?? '') !== 0);
       reply.ok();
       return true;
     }],

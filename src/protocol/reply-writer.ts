@@ -232,11 +232,6 @@ export class ReplyWriter {
     this.buf[this.pos++] = 10;
   }
 
-  /** Bulk reply of an integer value formatted as text (e.g. a counter returned as a string). */
-  bulkNumber(n: number | bigint): void {
-    this.bulk(String(n));
-  }
-
   /** Null bulk string: `$-1` (RESP2) or `_` (RESP3). */
   nullBulk(): void {
     this.raw(this.resp === 2 ? '$-1\r\n' : '_\r\n');

@@ -121,6 +121,10 @@ export function formatInt64(v: number | bigint): string {
 
 const digitScratch = Buffer.alloc(24);
 
+/** POW10[i] = 10^(i+1), exact as doubles up to 10^16. */
+const POW10 = new Float64Array(16);
+for (let i = 0, x = 10; i < 16; i++, x *= 10) POW10[i] = x;
+
 /**
  * Write the decimal text of the safe integer v (a '-' first when negative, -0 as 0) into b from
  * p; returns the end. Integer replies and the text INCR stores are built this way rather than
@@ -133,8 +137,10 @@ export function writeSafeInt(b: Uint8Array, p: number, v: number): number {
     b[p++] = 45;
     v = -v;
   }
-  let end = p + 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) end++;
+  // Digit count by comparison with 10, 100, ...: no division (a safe integer has <= 16 digits).
+  let n = 1;
+  while (n < 16 && v >= POW10[n - 1]!) n++;
+  const end = p + n;
   for (let q = end; ; ) {
     const d = Math.floor(v / 10); // exact below 2^53
     b[--q] = 48 + (v - d * 10);

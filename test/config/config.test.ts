@@ -322,6 +322,23 @@ describe('CONFIG SET atomicity', () => {
     expect(c.getNum('timeout')).toBe(0);
   });
 
+  it('watch runs the refresh once at once, then once per CONFIG SET changing any watched name', () => {
+    const c = new Config();
+    const seen: string[] = [];
+    c.watch(['maxmemory', 'hash-max-listpack-entries'], () => {
+      seen.push(`${c.getNum('maxmemory')}/${c.getNum('hash-max-listpack-entries')}`);
+    });
+    expect(seen).toEqual(['0/512']);
+    expect(c.configSet(['maxmemory', '1kb', 'hash-max-ziplist-entries', '9', 'timeout', '5'])).toBeNull();
+    expect(seen).toEqual(['0/512', '1024/9']);
+    expect(c.configSet(['timeout', '6', 'maxmemory', '1024'])).toBeNull(); // watched value unchanged
+    expect(seen).toEqual(['0/512', '1024/9']);
+    // A failing hook elsewhere rolls back: the refresh runs again and sees the old values.
+    c.onChange('port', (v) => (v === 7000 ? 'no' : null));
+    expect(c.configSet(['maxmemory', '2kb', 'port', '7000'])).not.toBeNull();
+    expect(seen).toEqual(['0/512', '1024/9', '2048/9', '1024/9']);
+  });
+
   it('multi-argument values roll back too', () => {
     const c = new Config();
     expect(c.configSet(['save', '100 1', 'maxmemory', 'x'])).toBe(setErr('maxmemory', 'argument must be a memory value'));

@@ -6,6 +6,7 @@ import {
   formatHumanDouble,
   formatHumanExact,
   formatInt64,
+  writeSafeInt,
   parseInt64,
   string2d,
   string2l,
@@ -405,5 +406,19 @@ describe('formatInt64 without the number-string cache', () => {
       -Number.MAX_SAFE_INTEGER, 2 ** 53, -(2 ** 60), 1e21];
     for (let d = 1; d <= 16; d++) values.push(10 ** d - 1, 10 ** (d - 1), -(10 ** d) + 1);
     for (const v of values) expect(formatInt64(v)).toBe(String(v));
+  });
+
+  it('writeSafeInt writes at the offset and returns the end, for every digit-count boundary', () => {
+    const b = Buffer.alloc(40, 0x2e);
+    for (let d = 1; d <= 16; d++) {
+      for (const v of [10 ** d - 1, 10 ** (d - 1), -(10 ** d) + 1, -(10 ** (d - 1))]) {
+        if (!Number.isSafeInteger(v)) continue;
+        b.fill(0x2e);
+        const end = writeSafeInt(b, 3, v);
+        expect(b.latin1Slice(3, end)).toBe(String(v));
+        expect(b[end]).toBe(0x2e);
+        expect(b[2]).toBe(0x2e);
+      }
+    }
   });
 });
