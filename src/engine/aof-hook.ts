@@ -64,12 +64,7 @@ function makeExecutor(engine: Engine, loadRdb: RdbBufferLoader): AofExecutor {
         return `Unknown command '${argv[0] ?? ''}'`;
       }
       if (!arityAccepts(cmd.spec, argv.length)) return `Wrong number of arguments for command '${argv[0] ?? ''}'`;
-      // No key counts as expired while the file replays (also inside DEBUG LOADAOF).
-      const ks = engine.ks;
-      const was = ks.replaying;
-      ks.replaying = true;
       engine.call(client, cmd, argv, Date.now(), CALL_FROM_AOF);
-      ks.replaying = was;
       client.writer.take();
       return null;
     },

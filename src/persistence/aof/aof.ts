@@ -104,8 +104,6 @@ export class AofManager {
   /** Bytes in the incremental file being appended to. */
   private incrSize = 0;
   private run: RewriteRun | null = null;
-  /** Replaying: feeds are ignored. */
-  loading = false;
   currentSize = 0;
   baseSize = 0;
   rewrites = 0;
@@ -136,7 +134,7 @@ export class AofManager {
 
   /** Whether feed() appends anything now (AOF on or turning on, not replaying a file). */
   get accepting(): boolean {
-    return this.state !== 'off' && !this.loading;
+    return this.state !== 'off' && !this.host.ks.replaying;
   }
 
   feed(dbid: number, argv: readonly string[]): void {
@@ -627,7 +625,9 @@ export class AofManager {
 
   /** Replay the manifest's files (DEBUG LOADAOF uses it after emptying the dataset). */
   load(exec: AofExecutor, log: LoadLog): LoadResult {
-    this.loading = true;
+    // Replaying: no key counts as expired (also inside DEBUG LOADAOF), and feeds are ignored.
+    const ks = this.host.ks;
+    ks.replaying = true;
     try {
       const r = loadAof(this.dirPath, this.manifest, exec, this.host.config.getBool('aof-load-truncated'), log);
       if (r.status !== 'failed') {
@@ -636,7 +636,7 @@ export class AofManager {
       }
       return r;
     } finally {
-      this.loading = false;
+      ks.replaying = false;
     }
   }
 
