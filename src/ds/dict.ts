@@ -27,7 +27,10 @@
  *   The load factor stays <= 1: an insert that makes size > buckets doubles
  *   the table; a delete that makes size < buckets/8 shrinks it (not below
  *   the minimum, and by at most 64x at a time, see maybeShrink), so a drained
- *   dict gives its memory back.
+ *   dict gives its memory back. Meta chunks are released as the size falls:
+ *   the last chunk goes once it is unused and its predecessor less than half
+ *   full (so at most one spare chunk, and no alloc/free flapping at a chunk
+ *   boundary), and a lone chunk 0 is halved while less than a quarter full.
  * - Lookup: hash the key, walk one chain comparing the stored hash first and
  *   the key string only on a hash match. The stored hash also lets a rehash
  *   re-link entries without touching key strings, and lets a delete find the
@@ -71,16 +74,14 @@
  * Hash (util/key-hash.ts, with a one-entry memo for the repeated lookups of
  * one command's key): FNV-1a, started from a per-process random 32-bit seed
  * xor the length, finished with the murmur3 fmix32 so that the low bits (the
- * bucket index) depend on every input char. Keys longer than 128
- * chars hash their length and their first and last 64 chars only (keys may be
- * 512 MB): long keys that differ only in the middle all collide, and a client
- * can build long chains that way. More generally this is a seeded,
+ * bucket index) depend on every input char. Every char of the key is hashed,
+ * as Redis does (a hash of a window of long keys would let keys that differ
+ * only outside the window share one chain). Still, this is a seeded,
  * non-cryptographic hash, not a keyed PRF like SipHash: an attacker who can
  * recover the seed, or find seed-independent collisions, can still flood one
  * chain and make operations on it O(chain). V8's own string hash (what the
  * previous Map-based design relied on) is in the same class. Not mitigated
- * here beyond the seed (a long-chain re-seed would not help against the
- * window collisions, which are seed-independent).
+ * here beyond the seed.
  *
  * Complexity: get/has/set/delete O(1) expected; random slot O(1); scan
  * O(count); an operation during a rehash does O(rehashPerWrite) extra work.
@@ -157,6 +158,10 @@ export interface DictLayoutStats {
   pendingBuckets: number;
   /** Longest chain over both tables (walks everything: O(size + buckets)). */
   longestChain: number;
+  /** Slot-metadata chunks held (each up to META_SLOTS slots, 512 KiB when full). */
+  metaChunks: number;
+  /** Int32 cells held by all slot-metadata chunks (4 bytes each). */
+  metaCells: number;
 }
 
 export class Dict<V> {
@@ -400,6 +405,8 @@ export class Dict<V> {
       rehashing: old !== null,
       pendingBuckets: old === null ? 0 : old.length - this.rehashIdx,
       longestChain: longest,
+      metaChunks: this.meta.length,
+      metaCells: this.meta.reduce((a, m) => a + m.length, 0),
     };
   }
 
@@ -573,11 +580,17 @@ export class Dict<V> {
       this.moveMeta(last, s);
     }
     const n = last; // new size
-    // release a meta chunk that fell out of use (keep one spare), or halve a sparse chunk 0
-    if (this.meta.length > (n >>> META_BITS) + 2) this.meta.pop();
-    else if (this.meta.length === 1) {
-      const m0 = this.meta[0]!;
-      if (m0.length > 4 * META_MIN && n * 8 < m0.length) this.meta[0] = m0.slice(0, m0.length >> 1);
+    // Release the last meta chunk once it is unused and the one before it is less than half
+    // full (at most one spare chunk; the half-chunk gap stops alloc/free flapping when the size
+    // moves around a chunk boundary). A lone chunk 0 is halved while under a quarter full
+    // (int32 length = 2 per slot). Each removal lowers n by one, so it crosses at most one of
+    // these thresholds: no loop is needed.
+    const meta = this.meta;
+    const k = meta.length;
+    if (k > 1 && n < (k - 1) * META_SLOTS - (META_SLOTS >>> 1)) meta.pop();
+    else if (k === 1) {
+      const m0 = meta[0]!;
+      if (m0.length > 4 * META_MIN && n * 8 < m0.length) meta[0] = m0.slice(0, m0.length >> 1);
     }
     if (this.old !== null) this.rehash(this.rehashPerWrite);
     else this.maybeShrink();

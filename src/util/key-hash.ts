@@ -3,8 +3,10 @@
  *
  * The function: FNV-1a over the key's bytes (Math.imul), started from a per-process random
  * seed xor the length, finished with the murmur3 fmix32 so that the low bits (the bucket
- * index) depend on every input byte. Keys longer than 128 bytes hash their length and their
- * first and last 64 bytes only (keys may be 512 MB). hashString over a latin1 string and
+ * index) depend on every input byte. Every byte of the key is hashed, however long the key:
+ * hashing only a window of a long key (say its ends) would let keys of one length that differ
+ * in the middle share one chain, making inserts quadratic, and the cost of hashing is linear
+ * in the key anyway, like reading it from the socket. hashString over a latin1 string and
  * hashBytes over the same bytes in a Buffer give the same value.
  *
  * Why the memo: reading a string char by char from JavaScript costs about 30 instructions a
@@ -20,7 +22,6 @@
 
 import { randomBytes } from 'node:crypto';
 
-const WINDOW = 64;
 const SEED = randomBytes(4).readInt32LE(0);
 const FNV_PRIME = 0x01000193;
 
@@ -36,29 +37,22 @@ function fmix(h: number): number {
 export function hashString(key: string): number {
   const n = key.length;
   let h = SEED ^ n;
-  if (n <= 2 * WINDOW) {
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
-  } else {
-    for (let i = 0; i < WINDOW; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
-    for (let i = n - WINDOW; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
-  }
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
   return fmix(h);
 }
 
 /** hashString of the latin1 string of b[p, p + n). */
 export function hashBytes(b: Buffer, p: number, n: number): number {
   let h = SEED ^ n;
-  if (n <= 2 * WINDOW) {
-    for (let i = p, e = p + n; i < e; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
-  } else {
-    for (let i = p, e = p + WINDOW; i < e; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
-    for (let i = p + n - WINDOW, e = p + n; i < e; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
-  }
+  for (let i = p, e = p + n; i < e; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
   return fmix(h);
 }
 
-/** Keys longer than this are not memoized (the memo would keep them alive; comparing is dear). */
-const MEMO_MAX = 2 * WINDOW;
+/**
+ * Keys longer than this are not memoized: the memo would keep a long key alive, and the
+ * equality check of a miss against a long key of the same length is dear.
+ */
+const MEMO_MAX = 128;
 let memoKey = '';
 let memoHash = hashString('');
 

@@ -122,7 +122,7 @@ describe('Dict basics', () => {
     expect(d.get('')).toBe('v');
   });
 
-  it('handles long keys that share their hashed ends', () => {
+  it('handles long keys that differ only in the middle', () => {
     const d = new Dict<number>(TINY_SLOW);
     const mid = 'm'.repeat(200);
     for (let i = 0; i < 50; i++) d.set('<' + mid.slice(0, 100) + i + mid.slice(100) + '>', i);
@@ -199,20 +199,57 @@ describe('Dict against a reference Map', () => {
     expect(st.longestChain).toBeLessThan(20);
   });
 
+  it('long keys of one length that differ only in the middle spread over the buckets', () => {
+    const d = new Dict<number>();
+    const side = 'x'.repeat(98);
+    const key = (i: number): string => side + String(i).padStart(4, '0') + side; // 200 bytes
+    for (let i = 0; i < 5000; i++) d.set(key(i), i);
+    while (d.rehashStep(1000));
+    expect(d.size).toBe(5000);
+    expect(d.layoutStats().longestChain).toBeLessThan(20);
+    for (let i = 0; i < 5000; i += 97) expect(d.get(key(i))).toBe(i);
+  });
+
+  it('releases slot-metadata chunks as it empties, down to a small chunk 0', () => {
+    const d = new Dict<number>();
+    const N = 70_000;
+    for (let i = 0; i < N; i++) d.set('k' + i, i);
+    const full = d.layoutStats();
+    expect(full.metaChunks).toBe(2);
+    expect(full.metaCells).toBe(2 * 2 ** 17);
+    // just below the chunk boundary the spare chunk stays (no flapping around 65,536)
+    for (let i = N - 1; i >= 65_000; i--) d.delete('k' + i);
+    expect(d.layoutStats().metaChunks).toBe(2);
+    for (let i = 64_999; i >= 3; i--) d.delete('k' + i);
+    expect(d.size).toBe(3);
+    const small = d.layoutStats();
+    expect(small.metaChunks).toBe(1);
+    expect(small.metaCells).toBeLessThanOrEqual(64);
+    for (let i = 0; i < 3; i++) expect(d.get('k' + i)).toBe(i);
+    // grows again from there
+    for (let i = 3; i < 70_000; i++) d.set('k' + i, i);
+    expect(d.layoutStats().metaChunks).toBe(2);
+    for (let i = 0; i < 70_000; i += 501) expect(d.get('k' + i)).toBe(i);
+  });
+
   it('deletes during a rehash re-point chain predecessors in the old table (colliding keys)', () => {
-    // Long keys with equal 64-char ends and equal lengths share one hash, so they form one chain
-    // in whichever table holds their bucket: every swap-last move among them re-points a slot link.
+    // Keys whose hashes agree in the low 11 bits form one chain in the 1024-bucket table and in
+    // the 2048-bucket table it grows into: every swap-last move among them re-points a slot link.
+    // They are found by searching candidate keys with hashString (whatever this process's seed).
     const rnd = prng(4242);
     const d = new Dict<number>(TINY_SLOW);
     const ref = new Map<string, number>();
-    const mid = 'm'.repeat(75);
-    // pick ends whose bucket (of 1024) is in the upper half, so the chain stays in the old table
-    // for a few hundred writes whatever this process's hash seed is
-    let end = 0;
-    while ((hashString('<' + mid + '0000' + mid + String.fromCharCode(end)) & 1023) < 512) end++;
-    const tail = mid + String.fromCharCode(end);
-    const collide = (i: number): string => '<' + mid.slice(0, 70) + String(i).padStart(4, '0') + mid.slice(70) + tail;
-    expect(hashString(collide(1))).toBe(hashString(collide(2)));
+    // the first candidate whose bucket (of 1024) is in the upper half fixes the target bits, so
+    // the chain stays in the old table for a few hundred writes
+    let c = 0;
+    while ((hashString('c:' + c) & 1023) < 512) c++;
+    const target = hashString('c:' + c) & 2047;
+    const colliding: string[] = [];
+    for (; colliding.length < 367; c++) if ((hashString('c:' + c) & 2047) === target) colliding.push('c:' + c);
+    const collidingSet = new Set(colliding);
+    const collide = (i: number): string => colliding[i / 3]!;
+    expect(hashString(collide(0)) & 2047).toBe(target);
+    expect(hashString(collide(3)) & 2047).toBe(target);
     const keyOf = (i: number): string => (i % 3 === 0 ? collide(i) : 'k' + i);
     for (let i = 0; i <= 1024; i++) {
       d.set(keyOf(i), i);
@@ -236,7 +273,7 @@ describe('Dict against a reference Map', () => {
           // the entry swap-last will move is a colliding key whose chain is still in the old table
           const st = d.layoutStats();
           const last = d.keyAt(d.size - 1);
-          if (ref.has(k) && last !== k && hashString(last) === hashString(collide(0)) && collideBucket >= st.oldBuckets - st.pendingBuckets) {
+          if (ref.has(k) && last !== k && collidingSet.has(last) && collideBucket >= st.oldBuckets - st.pendingBuckets) {
             movedInOldChain++;
           }
         }
