@@ -72,6 +72,9 @@
  *   lpSafeToAdd(lp, bytes)          whether `bytes` more would stay under the
  *                                   size limit (Redis's lpSafeToAdd, 1 GB, and
  *                                   below V8's string length limit)
+ *   lpWriteVarint(b, p, v)          write listpack bytes into a byte buffer
+ *   lpWriteNumber(b, p, v)          (varint; a number entry), for builders that
+ *   lpVarintLen(v)                  work on bytes; the varint's size in bytes
  */
 
 import { d2string, string2d } from '../util/numbers.js';
@@ -85,9 +88,9 @@ export const LP_EMPTY: Listpack = '\x00';
 /** Redis's LISTPACK_MAX_SAFETY_SIZE, capped below V8's maximum string length (2^29 - 24). */
 export const LP_MAX_SAFE_BYTES = Math.min(1 << 30, (1 << 29) - 1024);
 
-/** Entry headers of the two number forms (exported for the RDB bulk loader's translation). */
-export const H_FLOAT = 1;
-export const H_INT = 3;
+/** Entry headers of the two number forms. */
+const H_FLOAT = 1;
+const H_INT = 3;
 
 /** One-char strings for every byte value. */
 const CHR: string[] = [];
@@ -112,7 +115,8 @@ function varint(v: number): string {
   return out + CHR[v];
 }
 
-export function varintLen(v: number): number {
+/** Bytes of the varint of v. */
+export function lpVarintLen(v: number): number {
   let n = 1;
   while (v >= 128) {
     v = Math.floor(v / 128);
@@ -157,9 +161,38 @@ function encodeEntry(v: LpValue): string {
  * A number stored in the int32 form: its zigzag value; -1 when it takes the float64 form
  * (fractions, -0, beyond int32).
  */
-export function int32Zigzag(v: number): number {
+function int32Zigzag(v: number): number {
   if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647 || Object.is(v, -0)) return -1;
   return ((v << 1) ^ (v >> 31)) >>> 0;
+}
+
+/*
+ * Writers into a byte buffer, for code that builds listpack bytes directly (the RDB bulk
+ * loader's translation, persistence/rdb/listpack-convert.ts): the same bytes as the string
+ * encoders above, one byte per char. The caller makes room first.
+ */
+
+/** Write the varint of v (>= 0) at b[p...]; returns the position after it. */
+export function lpWriteVarint(b: Uint8Array, p: number, v: number): number {
+  while (v >= 128) {
+    b[p++] = (v % 128) + 128;
+    v = Math.floor(v / 128);
+  }
+  b[p++] = v;
+  return p;
+}
+
+/** Write a number entry (header + payload, as encodeEntry) at b[p...]; returns the position after it. */
+export function lpWriteNumber(b: Uint8Array, p: number, v: number): number {
+  const z = int32Zigzag(v);
+  if (z >= 0) {
+    b[p++] = H_INT;
+    return lpWriteVarint(b, p, z);
+  }
+  b[p++] = H_FLOAT;
+  f64[0] = v;
+  for (let i = 0; i < 8; i++) b[p + i] = u8[i] as number;
+  return p + 8;
 }
 
 /** Position right after the entry at p. */
@@ -430,7 +463,7 @@ function withCount(lp: string, delta: number): { head: string; body: number } {
 export function lpAppend(lp: Listpack, a: LpValue, b?: LpValue): Listpack {
   const k = b === undefined ? 1 : 2;
   const n = lpLength(lp);
-  const hdr = n < 128 ? 1 : varintLen(n);
+  const hdr = n < 128 ? 1 : lpVarintLen(n);
   let out = varint(n + k) + (hdr === lp.length ? '' : lp.slice(hdr)) + encodeEntry(a);
   if (b !== undefined) out += encodeEntry(b);
   return flat(out);

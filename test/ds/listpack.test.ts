@@ -18,6 +18,9 @@ import {
   lpIsNumber,
   lpLength,
   lpNext,
+  lpVarintLen,
+  lpWriteNumber,
+  lpWriteVarint,
   lpPositions,
   lpReplace,
   lpSafeToAdd,
@@ -229,5 +232,25 @@ describe('listpack', () => {
         expect(lpStrlen(lp, pos[i]!)).toBe(text(model[i]!).length);
       }
     }
+  });
+
+  it('byte writers produce the bytes of the string encoders', () => {
+    const nums = [0, 1, -1, 63, 64, -64, 127, 128, 300, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -0, 0.5, -2.25, 1e300, Infinity, -Infinity, 2 ** 53];
+    const b = new Uint8Array(64);
+    for (const v of nums) {
+      const lp = lpFromValues([v]);
+      const end = lpWriteNumber(b, 3, v);
+      expect(Buffer.from(b.subarray(3, end)).latin1Slice()).toBe(lp.slice(1));
+    }
+    for (const n of [0, 1, 127, 128, 16383, 16384, 2 ** 21, 2 ** 28, 2 ** 31 + 5]) {
+      const lp = lpFromValues(new Array<string>(Math.min(n, 3)).fill('x'));
+      const end = lpWriteVarint(b, 2, n);
+      expect(end - 2).toBe(lpVarintLen(n));
+      if (n <= 3) expect(Buffer.from(b.subarray(2, end)).latin1Slice()).toBe(lp.slice(0, end - 2));
+    }
+    // a string entry: varint header 2 * length, then the bytes
+    const long = 'y'.repeat(200);
+    const end = lpWriteVarint(b, 0, long.length * 2);
+    expect(Buffer.from(b.subarray(0, end)).latin1Slice() + long).toBe(lpFromValues([long]).slice(1));
   });
 });

@@ -28,7 +28,7 @@
  * a Set above.
  */
 
-import { H_FLOAT, H_INT, int32Zigzag, varintLen } from '../../ds/listpack.js';
+import { lpVarintLen, lpWriteNumber, lpWriteVarint } from '../../ds/listpack.js';
 import { writeSafeInt } from '../../util/numbers.js';
 
 let scratch = Buffer.allocUnsafe(1 << 16);
@@ -38,7 +38,6 @@ const BODY = 5;
 let fieldOff = new Int32Array(256);
 let fieldLen = new Int32Array(256);
 const f64 = new Float64Array(1);
-const f64b = new Uint8Array(f64.buffer);
 
 function grow(need: number): void {
   if (need <= scratch.length) return;
@@ -47,38 +46,14 @@ function grow(need: number): void {
   scratch = b;
 }
 
-function writeVarint(v: number, p: number): number {
-  const s = scratch;
-  while (v >= 128) {
-    s[p++] = (v % 128) + 128;
-    v = Math.floor(v / 128);
-  }
-  s[p++] = v;
-  return p;
-}
-
-/** A number entry, in the form ds/listpack.ts's encodeEntry chooses. */
-function writeNumber(v: number, p: number): number {
-  const s = scratch;
-  const z = int32Zigzag(v);
-  if (z >= 0) {
-    s[p++] = H_INT;
-    return writeVarint(z, p);
-  }
-  s[p++] = H_FLOAT;
-  f64[0] = v;
-  for (let i = 0; i < 8; i++) s[p + i] = f64b[i] as number;
-  return p + 8;
-}
-
 /** Where the last successful conversion left its listpack: scratch[convStart, convEnd). */
 let convStart = 0;
 let convEnd = 0;
 
 /** Put the count varint in front of scratch[BODY, end) and note where the listpack is. */
 function finish(count: number, end: number): true {
-  const start = BODY - varintLen(count);
-  writeVarint(count, start);
+  const start = BODY - lpVarintLen(count);
+  lpWriteVarint(scratch, start, count);
   convStart = start;
   convEnd = end;
   return true;
@@ -173,7 +148,7 @@ let eLen = 0;
 function copyEntry(b: Buffer, kind: number, maxValue: number, out: number): number {
   if (kind === 0) {
     if (sLen > maxValue) return -1;
-    out = writeVarint(sLen * 2, out);
+    out = lpWriteVarint(scratch, out, sLen * 2);
     eOff = out;
     eLen = sLen;
     return out + copyIn(b, sOff, sLen, out);
@@ -182,7 +157,7 @@ function copyEntry(b: Buffer, kind: number, maxValue: number, out: number): numb
   if (typeof v === 'bigint') {
     const t = String(v);
     if (t.length > maxValue) return -1;
-    out = writeVarint(t.length * 2, out);
+    out = lpWriteVarint(scratch, out, t.length * 2);
     eOff = out;
     eLen = t.length;
     return out + scratch.latin1Write(t, out);
@@ -443,7 +418,7 @@ export function zsetListpackConvert(b: Buffer, maxEntries: number, maxValue: num
       prevScore = s;
       prevOff = memOff;
       prevLen = memLen;
-      out = writeNumber(s, out);
+      out = lpWriteNumber(scratch, out, s);
     }
     count++;
   }
