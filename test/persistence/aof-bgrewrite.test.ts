@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../../src/index.js';
 import { createStringObject } from '../../src/keyspace/types/string.js';
 import { rng } from '../helpers/random.js';
 import { waitBackgroundIdle } from '../helpers/background-idle.js';
+import { field } from '../helpers/replication.js';
 
 const servers: RunningServer[] = [];
 const conns: Redis[] = [];
@@ -35,11 +36,6 @@ async function boot(dir: string, extra: Record<string, string> = {}): Promise<Re
 async function stop(): Promise<void> {
   for (const c of conns.splice(0)) c.disconnect();
   for (const s of servers.splice(0)) await s.close();
-}
-
-async function field(r: Redis, name: string): Promise<string> {
-  const m = new RegExp(`^${name}:(.*)$`, 'm').exec(await r.info('persistence'));
-  return m?.[1]?.trim() ?? '';
 }
 
 /** The manifest once the history files a finished rewrite left are unlinked (that happens off the loop). */
@@ -124,15 +120,15 @@ describe('background AOF rewrite', () => {
       const n = 60000;
       await populate(r, n);
       expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
-      expect(await field(r, 'aof_rewrite_in_progress')).toBe('1');
-      expect(await field(r, 'aof_current_rewrite_time_sec')).toBe('0');
+      expect(await field(r, 'persistence', 'aof_rewrite_in_progress')).toBe('1');
+      expect(await field(r, 'persistence', 'aof_current_rewrite_time_sec')).toBe('0');
       expect(await r.bgrewriteaof().catch((e: Error) => e.message)).toBe('ERR Background append only file rewriting already in progress');
       expect(await r.bgsave().catch((e: Error) => e.message)).toMatch(/^ERR Another child process is active \(AOF\?\)/);
       await churn(r, rng(preamble === 'yes' ? 1 : 2), n, preamble === 'yes' ? 15 : 3);
       await waitBackgroundIdle(r);
-      expect(await field(r, 'aof_last_bgrewrite_status')).toBe('ok');
-      expect(await field(r, 'aof_current_rewrite_time_sec')).toBe('-1');
-      expect(Number(await field(r, 'aof_last_rewrite_time_sec'))).toBeGreaterThanOrEqual(0);
+      expect(await field(r, 'persistence', 'aof_last_bgrewrite_status')).toBe('ok');
+      expect(await field(r, 'persistence', 'aof_current_rewrite_time_sec')).toBe('-1');
+      expect(Number(await field(r, 'persistence', 'aof_last_rewrite_time_sec'))).toBeGreaterThanOrEqual(0);
       // More writes after the rewrite, then compare.
       await churn(r, rng(7), n, -1);
       const live = await settledDigest(r);
@@ -153,8 +149,8 @@ describe('background AOF rewrite', () => {
     const n = 40000;
     await populate(r, n);
     expect(await r.config('SET', 'appendonly', 'yes')).toBe('OK');
-    expect(await field(r, 'aof_enabled')).toBe('1');
-    expect(await field(r, 'aof_rewrite_in_progress')).toBe('1');
+    expect(await field(r, 'persistence', 'aof_enabled')).toBe('1');
+    expect(await field(r, 'persistence', 'aof_rewrite_in_progress')).toBe('1');
     await churn(r, rng(3), n, 10);
     await waitBackgroundIdle(r);
     expect(await settledManifest(dir))
@@ -171,11 +167,11 @@ describe('background AOF rewrite', () => {
     await r.call('debug', 'populate', '200000');
     expect(await r.bgsave()).toBe('Background saving started');
     expect(await r.bgrewriteaof()).toBe('Background append only file rewriting scheduled');
-    expect(await field(r, 'aof_rewrite_scheduled')).toBe('1');
-    expect(await field(r, 'aof_rewrite_in_progress')).toBe('0');
+    expect(await field(r, 'persistence', 'aof_rewrite_scheduled')).toBe('1');
+    expect(await field(r, 'persistence', 'aof_rewrite_in_progress')).toBe('0');
     await waitBackgroundIdle(r);
-    expect(await field(r, 'aof_rewrites')).toBe('1');
-    expect(await field(r, 'aof_last_bgrewrite_status')).toBe('ok');
+    expect(await field(r, 'persistence', 'aof_rewrites')).toBe('1');
+    expect(await field(r, 'persistence', 'aof_last_bgrewrite_status')).toBe('ok');
     expect(await settledManifest(dir))
       .toBe('file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
 
@@ -183,12 +179,12 @@ describe('background AOF rewrite', () => {
     const res = await r.multi().bgrewriteaof().exec();
     expect(res?.[0]?.[1]).toBe('Background append only file rewriting scheduled');
     await waitBackgroundIdle(r);
-    expect(await field(r, 'aof_rewrites')).toBe('2');
+    expect(await field(r, 'persistence', 'aof_rewrites')).toBe('2');
 
     expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
     expect(await r.config('SET', 'appendonly', 'no')).toBe('OK');
-    expect(await field(r, 'aof_rewrite_in_progress')).toBe('0');
-    expect(await field(r, 'aof_last_bgrewrite_status')).toBe('ok');
+    expect(await field(r, 'persistence', 'aof_rewrite_in_progress')).toBe('0');
+    expect(await field(r, 'persistence', 'aof_last_bgrewrite_status')).toBe('ok');
     expect(fs.readdirSync(path.join(dir, 'appendonlydir')).filter((f) => f.startsWith('temp'))).toEqual([]);
   });
 });
@@ -203,7 +199,7 @@ describe('BGREWRITEAOF with appendonly no', () => {
     const live = await settledDigest(r); // no short-lived key left: nothing changes from here
     expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
     await waitBackgroundIdle(r);
-    expect(await field(r, 'aof_enabled')).toBe('0');
+    expect(await field(r, 'persistence', 'aof_enabled')).toBe('0');
     expect(await settledManifest(dir))
       .toBe('file appendonly.aof.1.base.aof seq 1 type b\n');
     expect(await r.call('debug', 'loadaof')).toBe('OK');
@@ -224,7 +220,7 @@ describe('restartAfterSync (a replica that loaded a new dataset)', () => {
     s.engine.ks.dbs[0]?.add('new', createStringObject('value'));
     expect(s.engine.aof?.restartAfterSync()).toBeNull();
     await waitBackgroundIdle(r);
-    expect(await field(r, 'aof_enabled')).toBe('1');
+    expect(await field(r, 'persistence', 'aof_enabled')).toBe('1');
     expect(await r.call('debug', 'loadaof')).toBe('OK');
     expect(await r.dbsize()).toBe(1);
     expect(await r.get('new')).toBe('value');

@@ -14,6 +14,7 @@ import { decodeRdb } from '../../src/persistence/rdb/decoder.js';
 import { RdbWriter } from '../../src/persistence/rdb/byte-writer.js';
 import { Crc64 } from '../../src/util/crc64.js';
 import { waitBackgroundIdle } from '../helpers/background-idle.js';
+import { field, until } from '../helpers/replication.js';
 
 const LIB1 = "#!lua name=lib1\nredis.register_function('f1', function() return 123 end)";
 const LIB2 = '#!lua name=lib2\n' +
@@ -138,9 +139,7 @@ describe('function libraries in RDB files', () => {
     try {
       await rr.call('function', 'load', LIB1); // dropped by the sync
       await rr.replicaof('127.0.0.1', String(s.port));
-      for (let i = 0; i < 200 && !(await rr.info('replication')).includes('master_link_status:up'); i++) {
-        await new Promise((res) => setTimeout(res, 20));
-      }
+      await until(async () => (await field(rr, 'replication', 'master_link_status')) === 'up', 'the link up');
       expect(await rr.call('function', 'list', 'withcode')).toEqual(await r.call('function', 'list', 'withcode'));
     } finally {
       rr.disconnect();
