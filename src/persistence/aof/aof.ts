@@ -37,14 +37,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Keyspace } from '../../keyspace/db.js';
-import type { RdbOptions } from '../rdb/encoder.js';
+import type { KeyspaceEncoder, RdbOptions } from '../rdb/encoder.js';
 import { respCommand } from './command-reader.js';
 import { Snapshot } from '../rdb/snapshot.js';
 import { AsyncFileWriter } from '../rdb/file-writer.js';
 import { replaceFileSync, writeAll } from '../../util/sync-file.js';
 import { type AofExecutor, type LoadLog, type LoadResult, loadAof, readManifest } from './loader.js';
 import {
-  AofManifest, baseName, formatManifest, manifestName, tempManifestName,
+  type AofFileInfo, AofManifest, baseName, formatManifest, manifestName, tempManifestName,
 } from './manifest.js';
 import { baseEncoder, writeBase } from './rewrite.js';
 
@@ -243,6 +243,25 @@ export class AofManager {
       writeAll(fd, Buffer.from(formatManifest(m), 'latin1')));
   }
 
+  /** A new, empty incremental file, added to manifest `m`, which is then persisted. */
+  private addIncr(m: AofManifest): AofFileInfo {
+    const inc = m.nextIncr(this.cfgName);
+    fs.closeSync(fs.openSync(path.join(this.dirPath, inc.name), 'a'));
+    m.incrs.push(inc);
+    this.persistManifest(m);
+    return inc;
+  }
+
+  /** The encoder of a new base file: an RDB preamble, or the command form, per the config. */
+  private baseEncoder(preamble: boolean): KeyspaceEncoder {
+    return baseEncoder({
+      rdbPreamble: preamble,
+      timestamp: this.host.config.getBool('aof-timestamp-enabled'),
+      rdb: this.host.rdbOptions(),
+      functionCodes: this.host.functionCodes?.(),
+    });
+  }
+
   private openIncr(name: string): void {
     this.closeFd();
     this.fd = fs.openSync(path.join(this.dirPath, name), 'a');
@@ -329,10 +348,7 @@ export class AofManager {
       let incrSeq = -1;
       if (this.state === 'on') {
         const m = this.manifest.clone();
-        const inc = m.nextIncr(this.cfgName);
-        fs.closeSync(fs.openSync(path.join(dir, inc.name), 'w'));
-        m.incrs.push(inc);
-        this.persistManifest(m);
+        const inc = this.addIncr(m);
         this.manifest = m;
         this.openIncr(inc.name);
         incrSeq = inc.seq;
@@ -344,12 +360,7 @@ export class AofManager {
       const preamble = cfg.getBool('aof-use-rdb-preamble');
       const fd = fs.openSync(tmp, 'w');
       const writer = new AsyncFileWriter(fd);
-      const enc = baseEncoder({
-        rdbPreamble: preamble,
-        timestamp: cfg.getBool('aof-timestamp-enabled'),
-        rdb: this.host.rdbOptions(),
-        functionCodes: this.host.functionCodes?.(),
-      });
+      const enc = this.baseEncoder(preamble);
       const snap = new Snapshot(this.host.ks, enc, (chunk) => writer.write(chunk));
       const baseSeq = this.manifest.currBaseSeq + 1;
       this.run = { snap, writer, tmp, start: Date.now(), baseName: baseName(this.cfgName, baseSeq, preamble), baseSeq, mode: this.state, incrSeq };
@@ -490,12 +501,7 @@ export class AofManager {
       const fd = fs.openSync(tmp, 'w');
       let size: number;
       try {
-        size = writeBase(fd, this.host.ks, {
-          rdbPreamble: preamble,
-          timestamp: cfg.getBool('aof-timestamp-enabled'),
-          rdb: this.host.rdbOptions(),
-          functionCodes: this.host.functionCodes?.(),
-        });
+        size = writeBase(fd, this.host.ks, this.baseEncoder(preamble));
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
@@ -505,11 +511,7 @@ export class AofManager {
       fs.renameSync(tmp, path.join(dir, newBase.name));
       m.installBase(newBase);
       if (this.state === 'on') {
-        const inc = m.nextIncr(this.cfgName);
-        fs.closeSync(fs.openSync(path.join(dir, inc.name), 'a'));
-        m.incrs.push(inc);
-        this.persistManifest(m);
-        this.openIncr(inc.name);
+        this.openIncr(this.addIncr(m).name);
       } else {
         this.persistManifest(m);
       }
@@ -649,14 +651,7 @@ export class AofManager {
   /** Open the last incremental file (a new one when there is none) and turn appending on. */
   private openForAppend(): void {
     const m = this.manifest;
-    let last = m.incrs[m.incrs.length - 1];
-    if (last === undefined) {
-      last = m.nextIncr(this.cfgName);
-      fs.closeSync(fs.openSync(path.join(this.dirPath, last.name), 'a'));
-      m.incrs.push(last);
-      this.persistManifest(m);
-    }
-    this.openIncr(last.name);
+    this.openIncr((m.incrs[m.incrs.length - 1] ?? this.addIncr(m)).name);
     this.state = 'on';
   }
 

@@ -108,15 +108,10 @@ export function baseEncoder(opts: BaseOptions): KeyspaceEncoder {
     : new CommandEncoder(opts.timestamp, opts.functionCodes);
 }
 
-/** Write the base file for `ks` to `fd`; returns the bytes written. */
-export function writeBase(fd: number, ks: Keyspace, opts: BaseOptions): number {
-  const enc = baseEncoder(opts);
-  let n = 0;
-  writeKeyspace(ks, enc, (chunk) => {
-    writeAll(fd, chunk);
-    n += chunk.length;
-  });
-  return n;
+/** Write the base file for `ks` to `fd` with `enc` (baseEncoder); returns the bytes written. */
+export function writeBase(fd: number, ks: Keyspace, enc: KeyspaceEncoder): number {
+  writeKeyspace(ks, enc, (chunk) => writeAll(fd, chunk));
+  return enc.bytes;
 }
 
 /** The plain (command) form of the base in the snapshot encoder's shape. */
