@@ -132,9 +132,12 @@ async function runLoad(engine: Engine, state: RdbLoadState, buf: Buffer, source:
     onResize: (dbid, size, expires) => {
       const db = ks.dbs[dbid];
       if (db === undefined || db.dict.size !== 0 || db.expires.size !== 0) return;
-      // RESIZEDB: dicts presized for their final size, so the load never rehashes.
-      db.dict = new Dict<RObject>({ expectedSize: size });
-      db.expires = new Dict<number>({ expectedSize: expires });
+      // RESIZEDB: dicts presized for their final size, so the load never rehashes. The hint is
+      // only trusted up to what the file can hold (a key takes at least 3 bytes), so a corrupt
+      // one cannot allocate hundreds of MB of buckets before the first key is read.
+      const most = Math.floor(totalBytes / 3);
+      db.dict = new Dict<RObject>({ expectedSize: Math.min(size, most) });
+      db.expires = new Dict<number>({ expectedSize: Math.min(expires, most) });
     },
     databases: ks.dbs.length,
     limits: limitsFromConfig((n) => engine.config.getNum(n)),

@@ -67,6 +67,8 @@ export function rdbOptionsFor(e: Engine): RdbOptions {
     nowMs: Date.now(),
     lfuDecayTime: cfg.getNum('lfu-decay-time'),
     functions: e.scripting?.rdbFunctionRecords(cfg.getBool('rdbcompression')),
+    // the used-mem aux field: INFO's used_memory, as every Redis RDB carries it
+    usedMem: e.maxmemory.usedMemory(),
   };
 }
 

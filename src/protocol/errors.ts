@@ -15,6 +15,7 @@ export const WRONGPASS = 'WRONGPASS invalid username-password pair or user is di
 export const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 export const NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
 export const READONLY_REPLICA = "READONLY You can't write against a read only replica.";
+export const MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 export const INVALID_EXPIRE = (cmd: string): string => `ERR invalid expire time in '${cmd}' command`;
 export const SELECT_NOT_ALLOWED_IN_CLUSTER = 'ERR SELECT is not allowed in cluster mode';
 

@@ -403,12 +403,7 @@ export class ReplicationMaster implements ReplicationPort, ReplicationHooks {
 
   /** The snapshot options the config asks for, with this master's replication fields. */
   private rdbOptions(streamDb: number): RdbOptions {
-    const mu = process.memoryUsage();
-    return {
-      ...rdbOptionsFor(this.e),
-      usedMem: mu.heapUsed + mu.external,
-      repl: { streamDb, replId: this.replId, offset: this.offset },
-    };
+    return { ...rdbOptionsFor(this.e), repl: { streamDb, replId: this.replId, offset: this.offset } };
   }
 
   /**

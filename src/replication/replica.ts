@@ -55,7 +55,6 @@ import { SyncAttempt, type SyncHost } from './replica-sync.js';
 
 type ReplState = 'none' | 'connect' | 'connecting' | 'handshake' | 'transfer' | 'connected';
 
-const MASTERDOWN_ERR = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
 /** The engine client fed by the master's stream. */
 class MasterClient extends Client {
@@ -526,7 +525,7 @@ export class ReplicationReplica {
     if (c.isMaster) return null;
     const cfg = this.e.config;
     if (stage === 0) return flags & F_WRITE && cfg.getBool('replica-read-only') ? E.READONLY_REPLICA : null;
-    if (this.mode !== 'connected' && !cfg.getBool('replica-serve-stale-data') && !(flags & F_STALE)) return MASTERDOWN_ERR;
+    if (this.mode !== 'connected' && !cfg.getBool('replica-serve-stale-data') && !(flags & F_STALE)) return E.MASTERDOWN;
     return null;
   }
 

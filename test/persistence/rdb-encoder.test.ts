@@ -1,9 +1,16 @@
+import type { RObject } from '../../src/keyspace/object.js';
 import { describe, expect, it } from 'vitest';
 import { RdbWriter } from '../../src/persistence/rdb/byte-writer.js';
 import { RdbEncoder, encodeKeyspace, encodeKeyspaceToBuffer } from '../../src/persistence/rdb/encoder.js';
 import { Keyspace } from '../../src/keyspace/db.js';
 import { createStringObject } from '../../src/keyspace/types/string.js';
 import { Crc64 } from '../../src/util/crc64.js';
+
+/** One key's unit on its own (add, then flush). */
+function entry(enc: RdbEncoder, key: string, o: RObject): Buffer {
+  enc.add(key, o);
+  return enc.flush();
+}
 
 function hex(f: (w: RdbWriter) => void, compress = true): string {
   const w = new RdbWriter(compress);
@@ -93,8 +100,10 @@ describe('RdbEncoder', () => {
     expect(chunks.length).toBeGreaterThan(3);
     for (const c of chunks.slice(1, -2)) expect(c.length).toBeGreaterThanOrEqual(64 * 1024);
     const enc = new RdbEncoder({ ctime: 1 });
-    const units = [enc.header(), enc.selectDb(0, n, 0)];
-    ks.dbs[0]!.dict.forEach((o, k) => units.push(enc.entry(k, o)));
+    const units = [enc.header()];
+    enc.openDb(0, n, 0);
+    units.push(enc.flush());
+    ks.dbs[0]!.dict.forEach((o, k) => units.push(entry(enc, k, o)));
     units.push(enc.trailer());
     expect(units.length).toBe(n + 3);
     expect(enc.keys).toBe(n);
@@ -114,11 +123,11 @@ describe('RdbEncoder', () => {
   it('writes IDLE or FREQ before the type byte per the eviction policy', () => {
     const o = createStringObject('v');
     o.lru = 100;
-    const lru = new RdbEncoder({ evictionInfo: 'lru', lruClock: 150 }).entry('k', o).latin1Slice();
+    const lru = entry(new RdbEncoder({ evictionInfo: 'lru', lruClock: 150 }), 'k', o).latin1Slice();
     expect(lru).toBe('\xf8\x32\x00\x01k\x01v');
     const minutes = Math.floor(Date.now() / 60000) & 65535;
     o.lru = (minutes << 8) | 9;
-    const lfu = new RdbEncoder({ evictionInfo: 'lfu', nowMs: Date.now(), lfuDecayTime: 1 }).entry('k', o).latin1Slice();
+    const lfu = entry(new RdbEncoder({ evictionInfo: 'lfu', nowMs: Date.now(), lfuDecayTime: 1 }), 'k', o).latin1Slice();
     expect(lfu).toBe('\xf9\x09\x00\x01k\x01v');
   });
 });

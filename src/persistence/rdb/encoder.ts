@@ -15,11 +15,11 @@
  *   EOF
  *   CRC-64/Jones of everything before it, 8 bytes little endian (zeros with rdbchecksum no)
  *
- * Streaming: the encoder is a small state machine whose methods each return the bytes of one
- * unit (header, database opener, one key, trailer) as a fresh Buffer, updating the running
- * CRC as they go. No step ever holds more than one key's encoding, so callers can write chunks
- * as they come, interleave the walk with other work (a time-sliced BGSAVE calls entry() for a
- * few keys per slice), or send chunks to a replica socket. `writeKeyspace` is the simple
+ * Streaming: the encoder is a small state machine: header() and trailer() return their bytes,
+ * openDb() and add() accumulate database openers and keys until flush() hands them out as one
+ * chunk, and the running CRC is updated as they go. Callers write chunks as they come, and can
+ * interleave the walk with other work (the time-sliced snapshot, snapshot.ts, adds a few keys
+ * per step), or send chunks to a replica socket. `writeKeyspace` is the simple
  * one-shot walk over a Keyspace (`encodeKeyspace` collects its chunks).
  *
  * IDLE/FREQ follow maxmemory-policy like rdbSaveKeyValuePair: an LRU policy stores the idle
@@ -121,21 +121,9 @@ export class RdbEncoder {
     return this.emit();
   }
 
-  /** SELECTDB and RESIZEDB opening a database's keys (callers skip empty databases). */
-  selectDb(id: number, size: number, expiresSize: number): Buffer {
-    this.openDb(id, size, expiresSize);
-    return this.emit();
-  }
-
-  /** One key: its expire (unix ms, -1/undefined = none), eviction info, type, name and value. */
-  entry(key: string, o: RObject, expireMs?: number): Buffer {
-    this.add(key, o, expireMs);
-    return this.emit();
-  }
-
   /*
-   * The same units without taking them out: they accumulate until flush(), so a walk over
-   * many small keys can hand out chunks of a useful size (one Buffer per ~64 KB, not per key).
+   * The database openers and keys accumulate until flush(), so a walk over many small keys
+   * hands out chunks of a useful size (one Buffer per ~64 KB, not per key).
    */
 
   /** Bytes written by openDb()/add() and not flushed yet. */

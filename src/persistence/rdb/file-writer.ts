@@ -10,8 +10,7 @@
  * after an error nothing more is written and `error` keeps the first one; the descriptor is
  * closed exactly once, and never while a write is in flight (a closed number could be reused
  * by another open file). `queuedBytes` lets the producer slow down when the disk is slower
- * than the walk, bounding the memory held by pending chunks. fsyncDir is the synchronous
- * directory fsync the blocking SAVE and AOF paths use after their renames.
+ * than the walk, bounding the memory held by pending chunks.
  */
 
 import fs from 'node:fs';
