@@ -10,7 +10,6 @@ import { encodingName } from '../../src/keyspace/object.js';
 import { FakeServer } from '../helpers/fake-ctx.js';
 import { startServer, type RunningServer } from '../../src/index.js';
 
-const NOT_HLL = '-WRONGTYPE Key is not a valid HyperLogLog string value.\r\n';
 const INVALID = '-INVALIDOBJ Corrupted HLL object detected\r\n';
 
 describe('hyperloglog: handler effects', () => {

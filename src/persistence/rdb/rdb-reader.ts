@@ -153,27 +153,11 @@ export class RdbReader {
     const enc = this.enc;
     if (enc === -1) return this.bytes(n);
     if (enc <= 2) return Buffer.from(String(this.intLE(1 << enc)), 'latin1');
-    if (enc === 3) return this.inflate(at, (olen) => Buffer.allocUnsafe(olen));
+    if (enc === 3) {
+      this.inflate(at, false);
+      return this.blobBuf;
+    }
     return this.fail(`Unknown RDB string encoding type ${enc}`, at);
-  }
-
-  /** Length of the last inflate()'s output. */
-  private inflated = 0;
-
-  /**
-   * An LZF string (after its encoding byte at `at`) inflated into `into(olen)`, which returns
-   * a buffer of at least olen bytes; returns that buffer (inflated: bytes used).
-   */
-  private inflate(at: number, into: (olen: number) => Buffer): Buffer {
-    const clen = this.len();
-    const olen = this.len();
-    const from = this.pos;
-    this.skip(clen);
-    if (olen === 0) this.fail('Invalid LZF compressed string', at);
-    const out = into(olen);
-    if (lzfDecompress(this.buf, clen, out, olen, from) !== olen) this.fail('Invalid LZF compressed string', at);
-    this.inflated = olen;
-    return out;
   }
 
   /** Where blob() left its bytes: blobBuf[blobStart, blobEnd), valid until the next read. */
@@ -182,10 +166,28 @@ export class RdbReader {
   blobEnd = 0;
   /** blob()'s reusable output for compressed strings. */
   private scratch: Buffer = EMPTY;
-  private readonly scratchOf = (olen: number): Buffer => {
-    if (this.scratch.length < olen) this.scratch = Buffer.allocUnsafe(Math.max(olen, 1 << 16));
-    return this.scratch;
-  };
+
+  /**
+   * An LZF string (after its encoding byte at `at`), inflated into the reusable scratch buffer
+   * (`reuse`) or a Buffer of exactly its length; the bytes are left in blobBuf[0, blobEnd).
+   */
+  private inflate(at: number, reuse: boolean): void {
+    const clen = this.len();
+    const olen = this.len();
+    const from = this.pos;
+    this.skip(clen);
+    if (olen === 0) this.fail('Invalid LZF compressed string', at);
+    let out: Buffer;
+    if (!reuse) out = Buffer.allocUnsafe(olen);
+    else {
+      if (this.scratch.length < olen) this.scratch = Buffer.allocUnsafe(Math.max(olen, 1 << 16));
+      out = this.scratch;
+    }
+    if (lzfDecompress(this.buf, clen, out, olen, from) !== olen) this.fail('Invalid LZF compressed string', at);
+    this.blobBuf = out;
+    this.blobStart = 0;
+    this.blobEnd = olen;
+  }
 
   /**
    * stringBuf() without a Buffer object of its own (the bulk-load path for packed values):
@@ -205,9 +207,7 @@ export class RdbReader {
       return;
     }
     if (enc === 3) {
-      this.blobBuf = this.inflate(at, this.scratchOf);
-      this.blobStart = 0;
-      this.blobEnd = this.inflated;
+      this.inflate(at, true);
       return;
     }
     this.pos = at;
